@@ -1,0 +1,53 @@
+"""Every path aiwatch reads or writes, from platformdirs; nowhere else builds a path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_cache_path, user_config_path, user_data_path
+
+APP_NAME = "aiwatch"
+
+
+def config_dir() -> Path:
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def notes_dir() -> Path:
+    return data_dir() / "notes"
+
+
+def cache_file() -> Path:
+    return cache_dir() / "cache.sqlite3"
+
+
+def yfinance_cache_dir() -> Path:
+    """yfinance's own tz/cookie caches, kept inside ours instead of ~/.cache/py-yfinance."""
+    return cache_dir() / "yfinance"
+
+
+def bundled_data_dir() -> Path:
+    """The snapshot shipped inside the package."""
+    return Path(__file__).parent / "data"
+
+
+def all_paths() -> dict[str, Path]:
+    """What `aiwatch --paths` prints."""
+    return {
+        "config": config_file(),
+        "notes": notes_dir(),
+        "cache": cache_file(),
+        "bundled data": bundled_data_dir(),
+    }

@@ -1,0 +1,179 @@
+"""The objects aiwatch shows: frozen values, with where each came from.
+
+Nothing here imports Textual, Rich, pandas or yfinance: sources build these, widgets render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+
+
+class Provenance(Enum):
+    """Where a figure came from; precedence is LIVE > CACHED > SNAPSHOT."""
+
+    LIVE = "live"
+    CACHED = "cached"
+    SNAPSHOT = "snapshot"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Provenance plus the moment the figure was true (fetch time, or snapshot as-of)."""
+
+    kind: Provenance
+    as_of: datetime
+
+    def as_cached(self) -> Origin:
+        """The same figure read back from the cache: no longer live."""
+        if self.kind is Provenance.LIVE:
+            return replace(self, kind=Provenance.CACHED)
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class PriceHistory:
+    """Daily closes, oldest first."""
+
+    ticker: str
+    dates: tuple[date, ...]
+    closes: tuple[float, ...]
+    origin: Origin
+    note: str = ""  # e.g. "dividend-adjusted to 2026-08-19"
+
+    @property
+    def last_date(self) -> date | None:
+        return self.dates[-1] if self.dates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The latest price and the close it is compared with."""
+
+    ticker: str
+    price: float
+    previous_close: float | None
+    currency: str
+    as_of: datetime
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsQuarter:
+    """One reported quarter. Money in `currency`; EPS in USD per share or ADS (`eps_basis`)."""
+
+    ticker: str
+    quarter_end: date
+    report_date: date | None = None
+    eps_estimate: float | None = None
+    eps_reported: float | None = None
+    eps_basis: str = ""
+    revenue: float | None = None
+    revenue_yoy_pct: float | None = None  # as the source states it
+    net_income: float | None = None
+    net_income_yoy_pct: float | None = None
+    capex: float | None = None
+    currency: str = "USD"
+    source_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudSegment:
+    """Cloud-segment revenue for one quarter (revenue may be missing: growth-only rows)."""
+
+    ticker: str
+    segment: str
+    quarter_end: date
+    revenue: float | None
+    currency: str
+    yoy_pct: float | None
+    operating_income: float | None = None
+    source_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CloudShare:
+    """One analyst firm's share figure for one provider, region and period."""
+
+    provider: str
+    region: str  # "global" | "china"
+    period: str  # "2026Q1", "2025H1"
+    share_pct: float
+    firm: str
+    source_url: str = ""
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NextEarnings:
+    ticker: str
+    report_date: date
+    confirmed: bool
+    source_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Company:
+    """Static facts: names, which cloud segment and share provider belong to the ticker."""
+
+    ticker: str
+    name: str
+    cloud_segment: str = ""  # the segment shown on the card, as the company names it
+    cloud_label: str = ""  # its short name: "AWS", "Azure"
+    share_provider: str = ""  # the provider name in market-share rows
+    fiscal_year_end_month: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Fundamentals:
+    """Earnings quarters for one ticker (newest first) and where they came from."""
+
+    ticker: str
+    quarters: tuple[EarningsQuarter, ...]
+    origin: Origin
+    next_earnings: NextEarnings | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TickerView:
+    """Everything one card shows for one ticker, each part with its own origin."""
+
+    company: Company
+    quote: Quote | None = None
+    history: PriceHistory | None = None
+    fundamentals: Fundamentals | None = None
+    cloud: tuple[CloudSegment, ...] = ()  # newest first, the card's segment
+    error: str = ""  # the last refresh failure for this ticker, shown on the card
+
+    @property
+    def ticker(self) -> str:
+        return self.company.ticker
+
+
+@dataclass(frozen=True, slots=True)
+class ThesisCheck:
+    """One `check:` line of a note: metric, operator, threshold; or the parse error."""
+
+    line_no: int
+    text: str
+    metric: str = ""
+    op: str = ""
+    threshold: float = 0.0
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    check: ThesisCheck
+    actual: float | None
+    passed: bool | None  # None: no data (or the line did not parse)
+
+
+@dataclass(frozen=True, slots=True)
+class Thesis:
+    """A ticker's note: its Markdown text and the checks parsed out of it."""
+
+    ticker: str
+    text: str
+    checks: tuple[ThesisCheck, ...] = field(default=())

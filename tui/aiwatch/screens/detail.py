@@ -1,0 +1,107 @@
+"""One ticker in depth: price chart with ranges, the 8-quarter earnings table, thesis checks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from aiwatch.summary import TickerSummary
+from aiwatch.widgets.earnings_table import EarningsTable
+from aiwatch.widgets.format import MUTED, provenance, signed
+from aiwatch.widgets.price_chart import RANGES, PriceChart
+from aiwatch.widgets.ticker_card import check_line
+
+
+class DetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("t", "next_range", "Chart range", id="detail.range"),
+    ]
+
+    range_days: reactive[int] = reactive(365)
+
+    def __init__(self, ticker: str) -> None:
+        super().__init__()
+        self.ticker = ticker
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-body"):
+            yield Static(id="detail-head")
+            yield PriceChart(id="chart")
+            yield EarningsTable(id="earnings")
+            yield Static(id="detail-notes")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "summaries", self._show)
+        self.watch(self.app, "status", lambda status: self.query_one("#status", Static)
+                   .update(status))
+        self.query_one(EarningsTable).focus()
+
+    def _summary(self) -> TickerSummary | None:
+        return self.app.summaries.get(self.ticker)  # type: ignore[attr-defined]
+
+    def _show(self, summaries: dict[str, TickerSummary]) -> None:
+        summary = summaries.get(self.ticker)
+        if summary is None:
+            return
+        self.query_one("#detail-head", Static).update(self._head(summary))
+        self._show_chart(summary)
+        self.query_one(EarningsTable).summary = summary
+        self.query_one("#detail-notes", Static).update(self._notes(summary))
+
+    def _head(self, s: TickerSummary) -> Text:
+        f = s.figures
+        now = self.app.now  # type: ignore[attr-defined]
+        head = Text.assemble((s.ticker, "bold"), " · ", s.view.company.name, "   ")
+        if f.quote:
+            change = f.change
+            head.append_text(Text.assemble(
+                (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"),
+                signed(change[0] if change else None, digits=2), " ",
+                signed(change[1] if change else None, "%", digits=2),
+                (f"   {provenance(f.quote.origin, now)}", MUTED),
+            ))
+        if s.view.error:
+            head.append(f"\n⚠ {s.view.error}", style="#E5534B")
+        return head
+
+    def _show_chart(self, s: TickerSummary) -> None:
+        history = s.view.history
+        chart = self.query_one(PriceChart)
+        chart.border_title = f"Price · {RANGES[self.range_days]}"
+        chart.border_subtitle = history.note if history and history.note else ""
+        if history is None or not history.dates:
+            chart.show([], [])
+            return
+        start = history.dates[-1] - timedelta(days=self.range_days)
+        points = [(d, c) for d, c in zip(history.dates, history.closes, strict=True) if d > start]
+        chart.show([d for d, _ in points], [c for _, c in points])
+
+    def _notes(self, s: TickerSummary) -> Group:
+        lines: list[Text] = [Text("Thesis checks", style="bold")]
+        width = min(self.size.width - 4, 60)
+        checks = [check_line(r, width) for r in s.checks]
+        lines += checks or [Text("no checks in the note", style=MUTED)]
+        lines.append(Text(""))
+        lines.append(Text("Thesis", style="bold"))
+        lines += [Text(line) for line in s.thesis_lines] or [Text("(no note)", style=MUTED)]
+        return Group(*lines)
+
+    def action_next_range(self) -> None:
+        days = list(RANGES)
+        self.range_days = days[(days.index(self.range_days) + 1) % len(days)]
+
+    def watch_range_days(self) -> None:
+        summary = self._summary() if self.is_mounted else None
+        if summary is not None:
+            self._show_chart(summary)

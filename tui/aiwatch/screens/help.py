@@ -1,0 +1,64 @@
+"""Every key, from the same Binding definitions the app uses, and the check metrics."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from aiwatch.checks import METRICS, OPERATORS
+
+
+def _key_label(binding: Binding) -> str:
+    return binding.key_display or ", ".join(
+        {"left": "←", "right": "→", "up": "↑", "down": "↓", "question_mark": "?",
+         "escape": "esc", "enter": "enter"}.get(k.strip(), k.strip())
+        for k in binding.key.split(",")
+    )
+
+
+def keys_table(title: str, bindings: list[BindingType]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", box=None,
+                  show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold #FFB000", no_wrap=True)
+    table.add_column()
+    seen = set()
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.description not in seen:
+            seen.add(binding.description)
+            table.add_row(_key_label(binding), binding.description)
+    return table
+
+
+def metrics_table() -> Table:
+    table = Table(title="Thesis checks  (in a note: check: cloud_yoy >= 20)",
+                  title_justify="left", title_style="bold", box=None, show_header=False,
+                  padding=(0, 2, 0, 0))
+    table.add_column(style="bold #FFB000", no_wrap=True)
+    table.add_column()
+    for name, meaning in METRICS.items():
+        table.add_row(name, meaning)
+    table.add_row("operators", Text("  ".join(OPERATORS)))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Listed from the bindings themselves, so help can never drift from the keys."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "aiwatch · keys"
+            body.border_subtitle = "esc to close"
+            for title, bindings in self.sections:
+                yield Static(keys_table(title, bindings), classes="help-section")
+            yield Static(metrics_table(), classes="help-section")

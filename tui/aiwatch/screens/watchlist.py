@@ -1,0 +1,111 @@
+"""Home: the cards side by side, market-share bars under them, a status line."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from aiwatch.messages import OpenDetail
+from aiwatch.summary import TickerSummary
+from aiwatch.widgets.share_bars import ShareBars
+from aiwatch.widgets.ticker_card import TickerCard
+
+WIDE, MEDIUM = 120, 80  # columns at which the cards go 4-up, then 2-up; below: a list
+
+
+def columns_for(width: int) -> int:
+    return 4 if width >= WIDE else 2 if width >= MEDIUM else 1
+
+
+class WatchlistScreen(Screen[None]):
+    BINDINGS = [
+        Binding("right,l", "move(1)", "Next card", id="watchlist.next", key_display="→/l"),
+        Binding("left,h", "move(-1)", "Previous card", id="watchlist.previous",
+                key_display="←/h"),
+        Binding("down,j", "move_row(1)", "Card below", id="watchlist.down", show=False,
+                key_display="↓/j"),
+        Binding("up,k", "move_row(-1)", "Card above", id="watchlist.up", show=False,
+                key_display="↑/k"),
+        Binding("enter", "detail", "Detail", id="watchlist.detail"),
+        *(
+            Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
+                    show=False, key_display="1–9")
+            for n in range(1, 10)
+        ),
+    ]
+
+    def __init__(self, tickers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.tickers = tickers
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="body"):
+            with Grid(id="cards"):
+                for ticker in self.tickers:
+                    yield TickerCard(ticker, id=f"card-{ticker}")
+            yield ShareBars(id="shares")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "summaries", self._show_summaries)
+        self.watch(self.app, "status", self._show_status)
+        self.watch(self.app, "now", self._show_now)
+        self.query_one(ShareBars).shares = self.app.shares  # type: ignore[attr-defined]
+        self.cards[0].focus()
+
+    @property
+    def cards(self) -> list[TickerCard]:
+        return list(self.query(TickerCard))
+
+    def _show_summaries(self, summaries: dict[str, TickerSummary]) -> None:
+        for card in self.cards:
+            card.summary = summaries.get(card.ticker)
+
+    def _show_status(self, status: str) -> None:
+        self.query_one("#status", Static).update(status)
+
+    def _show_now(self, now: object) -> None:
+        for card in self.cards:
+            card.now = now  # type: ignore[assignment]
+
+    def on_resize(self, event: Resize) -> None:
+        columns = columns_for(event.size.width)
+        for name, count in (("-wide", 4), ("-medium", 2), ("-narrow", 1)):
+            self.set_class(columns == count, name)
+
+    @property
+    def columns(self) -> int:
+        return columns_for(self.size.width)
+
+    def _focused_index(self) -> int:
+        focused = self.focused
+        cards = self.cards
+        return cards.index(focused) if isinstance(focused, TickerCard) else 0
+
+    def _focus_card(self, index: int) -> None:
+        cards = self.cards
+        card = cards[index % len(cards)]
+        card.focus()
+        card.scroll_visible(animate=False)
+
+    def action_move(self, step: int) -> None:
+        """Left/right wrap around the ends of the list."""
+        self._focus_card(self._focused_index() + step)
+
+    def action_move_row(self, step: int) -> None:
+        """Up/down move a whole row of the grid; they stop at the top and bottom."""
+        index = self._focused_index() + step * self.columns
+        if 0 <= index < len(self.cards):
+            self._focus_card(index)
+
+    def action_jump(self, number: int) -> None:
+        if number <= len(self.cards):
+            self._focus_card(number - 1)
+
+    def action_detail(self) -> None:
+        self.post_message(OpenDetail(self.cards[self._focused_index()].ticker))

@@ -1,0 +1,1 @@
+"""Where figures come from: the bundled snapshot and Yahoo Finance."""

@@ -1,0 +1,1 @@
+"""Widgets: each renders model objects; none fetches."""

@@ -1,0 +1,60 @@
+"""The earnings history: one row per quarter, newest first, every figure or n/a."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from aiwatch.metrics import (
+    calendar_label,
+    cloud_yoy,
+    fiscal_label,
+    net_income_yoy,
+    revenue_yoy,
+    segment_for,
+    surprise_pct,
+)
+from aiwatch.summary import TickerSummary
+from aiwatch.widgets.format import MUTED, NA, money, number, signed
+
+COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Surprise", "Revenue", "YoY",
+           "Net income", "YoY", "Cloud rev", "Cloud YoY", "Capex")
+
+
+class EarningsTable(DataTable[Text | str]):
+    summary: reactive[TickerSummary | None] = reactive(None)
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for name in COLUMNS:
+            self.add_column(name)
+
+    def watch_summary(self, summary: TickerSummary | None) -> None:
+        self.clear()
+        if summary is None or summary.view.fundamentals is None:
+            return
+        view, company = summary.view, summary.view.company
+        quarters = view.fundamentals.quarters
+        self.border_title = f"Earnings · {company.cloud_label or 'cloud'}: {company.cloud_segment}"
+        basis = next((q.eps_basis for q in quarters if q.eps_basis), "")
+        self.border_subtitle = f"EPS: {basis}" if basis else ""
+        for q in quarters[:8]:
+            segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
+            self.add_row(
+                calendar_label(q.quarter_end),
+                Text(fiscal_label(q.quarter_end, company.fiscal_year_end_month), style=MUTED),
+                f"{q.report_date:%Y-%m-%d}" if q.report_date else NA,
+                number(q.eps_estimate),
+                number(q.eps_reported),
+                signed(surprise_pct(q.eps_estimate, q.eps_reported), "%"),
+                money(q.revenue, q.currency),
+                signed(revenue_yoy(q, quarters), "%"),
+                money(q.net_income, q.currency),
+                signed(net_income_yoy(q, quarters), "%"),
+                money(segment.revenue, segment.currency) if segment else NA,
+                signed(cloud_yoy(segment, view.cloud) if segment else None, "%"),
+                money(q.capex, q.currency),
+                key=q.quarter_end.isoformat(),
+            )

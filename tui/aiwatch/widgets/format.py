@@ -1,0 +1,89 @@
+"""Text for numbers: signed and coloured deltas, money, n/a, provenance. Plain text only:
+nothing from outside is ever parsed as markup."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from aiwatch.model import Origin, Provenance
+
+UP = "#4EBF71"
+DOWN = "#E5534B"
+MUTED = "#8A8F98"
+NA = "n/a"
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def tone(value: float | None) -> str:
+    if value is None or value == 0:
+        return MUTED
+    return UP if value > 0 else DOWN
+
+
+def signed(value: float | None, suffix: str = "", digits: int = 1) -> Text:
+    """+3.0% / −1.2% coloured by sign; n/a when missing."""
+    if value is None:
+        return Text(NA, style=MUTED)
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return Text(f"{sign}{abs(value):,.{digits}f}{suffix}", style=tone(value))
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    return NA if value is None else f"{value:,.{digits}f}"
+
+
+def money(value: float | None, currency: str) -> str:
+    """Large amounts as 37.6bn USD; n/a when missing."""
+    if value is None:
+        return NA
+    symbol = {"USD": "$", "CNY": "RMB "}.get(currency, f"{currency} ")
+    if abs(value) >= 1e9:
+        return f"{symbol}{value / 1e9:,.1f}bn"
+    if abs(value) >= 1e6:
+        return f"{symbol}{value / 1e6:,.1f}m"
+    return f"{symbol}{value:,.2f}"
+
+
+def age(seconds: float) -> str:
+    """How long ago, in the largest unit that fits: 40 s, 12 min, 3 h, 2 d."""
+    seconds = max(0, seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} s"
+
+
+def provenance(origin: Origin | None, now: datetime) -> str:
+    """'live', 'cached 3 h ago' or 'snapshot · 2026-10-06'."""
+    if origin is None:
+        return "no data"
+    if origin.kind is Provenance.LIVE:
+        return "live"
+    if origin.kind is Provenance.CACHED:
+        return f"cached {age((now - origin.as_of).total_seconds())} ago"
+    return f"snapshot · {origin.as_of:%Y-%m-%d}"
+
+
+def sparkline(values: tuple[float, ...], width: int) -> Text:
+    """A one-line trend of the values resampled to `width`, coloured by direction."""
+    if not values or width <= 0:
+        return Text(NA, style=MUTED)
+    if len(values) > width:
+        step = len(values) / width
+        values = tuple(values[min(len(values) - 1, int(i * step))] for i in range(width - 1)) + (
+            values[-1],
+        )
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    top = len(SPARK_BLOCKS) - 1
+    bars = "".join(SPARK_BLOCKS[round((v - low) / span * top)] for v in values)
+    return Text(bars, style=tone(values[-1] - values[0]))
+
+
+def range_bar(position: float, width: int) -> Text:
+    """A track with a marker where the price sits between its 52-week low and high."""
+    width = max(width, 3)
+    spot = min(width - 1, max(0, round(position * (width - 1))))
+    return Text.assemble(("─" * spot, MUTED), ("●", "bold"), ("─" * (width - 1 - spot), MUTED))

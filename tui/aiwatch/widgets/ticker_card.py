@@ -1,0 +1,160 @@
+"""One ticker's card: price and trend, 52-week range, earnings deltas, thesis and its checks."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date, datetime
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from aiwatch.metrics import calendar_label, fiscal_label
+from aiwatch.model import CheckResult
+from aiwatch.summary import TickerSummary
+from aiwatch.widgets.format import (
+    DOWN,
+    MUTED,
+    NA,
+    UP,
+    number,
+    provenance,
+    range_bar,
+    signed,
+    sparkline,
+)
+
+THESIS_LINES = 2
+CHECK_MARKS = {True: ("✔", UP), False: ("✘", DOWN), None: ("?", MUTED)}
+
+
+def check_line(result: CheckResult, width: int) -> Text:
+    """✔ cloud_yoy >= 20 ... 38.0, or the parse error with its line number."""
+    mark, style = CHECK_MARKS[result.passed]
+    if result.check.error:
+        line = Text.assemble(
+            (f"{mark} ", style), (f"line {result.check.line_no}: {result.check.error}", DOWN)
+        )
+        line.truncate(width, overflow="ellipsis")
+        return line
+    actual = Text(NA if result.actual is None else f"{result.actual:,.1f}", style=style)
+    return label_value(f"{mark} {result.check.text}", actual, width, label_style="")
+
+
+def label_value(label: str, value: Text, width: int, label_style: str = MUTED) -> Text:
+    """A label on the left, the value flush right, on one line of `width`."""
+    gap = max(width - len(label) - value.cell_len, 1)
+    line = Text.assemble((label, label_style), " " * gap, value)
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def _date(day: date | None, remark: str = "") -> Text:
+    if day is None:
+        return Text(NA, style=MUTED)
+    return Text.assemble((f"({remark}) ", MUTED) if remark else "", f"{day:%Y-%m-%d}")
+
+
+class TickerCard(Widget, can_focus=True):
+    """Renders a TickerSummary; the screen replaces `summary` when figures change."""
+
+    summary: reactive[TickerSummary | None] = reactive(None, layout=True)
+    now: reactive[datetime | None] = reactive(None)
+
+    def __init__(self, ticker: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="card")
+        self.ticker = ticker
+        self.border_title = ticker
+
+    def watch_summary(self, summary: TickerSummary | None) -> None:
+        if summary is None:
+            return
+        self.border_title = f"{summary.ticker} · {summary.view.company.name}"
+        self._update_subtitle()
+
+    def watch_now(self) -> None:
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        if self.summary is None or self.now is None:
+            return
+        quote = self.summary.figures.quote
+        badge = provenance(quote.origin if quote else None, self.now)
+        self.border_subtitle = f"⚠ {badge}" if self.summary.view.error else badge
+
+    def render(self) -> RenderableType:
+        summary = self.summary
+        if summary is None:
+            return Text("loading…", style=MUTED)
+        width = max(self.content_size.width, 20)
+        return Group(
+            *self._price(summary, width),
+            *self._earnings(summary, width),
+            *self._thesis(summary, width),
+        )
+
+    def _price(self, s: TickerSummary, width: int) -> list[RenderableType]:
+        f = s.figures
+        if f.quote is None:
+            return [Text("no price data", style=MUTED)]
+        change = f.change
+        arrow = Text(" ▲ " if change and change[0] > 0 else " ▼ " if change and change[0] < 0
+                     else "   ", style=UP if change and change[0] > 0 else DOWN)
+        head = Text.assemble(
+            (f"{f.quote.price:,.2f}", "bold"),
+            (f" {f.quote.currency}", MUTED),
+            arrow,
+            signed(change[0] if change else None, digits=2),
+            " ",
+            signed(change[1] if change else None, "%", digits=2),
+        )
+        lines: list[RenderableType] = [head]
+        label = Text(" 3M", style=MUTED)
+        lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
+        if f.range52:
+            low, high = f"{f.range52.low:,.2f}", f"{f.range52.high:,.2f}"
+            pct = f" {f.range52.position * 100:.0f}%"
+            bar = range_bar(f.range52.position, width - len(low) - len(high) - len(pct) - 6)
+            lines.append(Text.assemble(("52w ", MUTED), low, " ", bar, " ", high, (pct, MUTED)))
+        return lines
+
+    def _earnings(self, s: TickerSummary, width: int) -> list[RenderableType]:
+        f, company = s.figures, s.view.company
+        q = f.quarter
+        if q is None:
+            return [Text("no earnings data", style=MUTED)]
+        title = Text.assemble(
+            ("Latest quarter ", MUTED),
+            (fiscal_label(q.quarter_end, company.fiscal_year_end_month), "bold"),
+            (f" ({calendar_label(q.quarter_end)})", MUTED),
+        )
+        eps = Text.assemble(
+            number(q.eps_reported), (" vs ", MUTED), number(q.eps_estimate), " ",
+            signed(f.surprise, "%"),
+        ) if q.eps_reported is not None or q.eps_estimate is not None else Text(NA, style=MUTED)
+        cloud_yoy = signed(f.cloud_yoy, "%")
+        if f.cloud and f.cloud.quarter_end != q.quarter_end:
+            cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
+                                      cloud_yoy)
+        rows = [
+            ("EPS vs est", eps),
+            ("Revenue YoY", signed(f.revenue_yoy, "%")),
+            (f"{company.cloud_label or 'Cloud'} YoY", cloud_yoy),
+            ("Next report", _date(s.next_report, "passed, not in data" if s.next_is_past else "")),
+            ("Last report", _date(s.last_report)),
+        ]
+        return [title, *(label_value(label, value, width) for label, value in rows)]
+
+    def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
+        lines: list[RenderableType] = [Text("Thesis", style=f"bold {MUTED}")]
+        prose = " ".join(s.thesis_lines)
+        wrapped = textwrap.wrap(prose, width) if prose else ["(no note — press n to write one)"]
+        for i, line in enumerate(wrapped[:THESIS_LINES]):
+            more = i == THESIS_LINES - 1 and len(wrapped) > THESIS_LINES
+            lines.append(Text(line[: width - 1] + "…" if more else line, no_wrap=True,
+                              overflow="ellipsis"))
+        lines.extend(check_line(result, width) for result in s.checks)
+        if s.view.error:
+            lines.append(Text(f"⚠ {s.view.error}", style=DOWN, no_wrap=True, overflow="ellipsis"))
+        return lines
