@@ -19,6 +19,7 @@ from aiwatch.model import CheckResult, CloudShare, TickerView
 class TickerSummary:
     view: TickerView
     figures: Figures
+    note: str  # the whole Markdown note
     thesis_lines: tuple[str, ...]  # the prose of the note, without headings or checks
     checks: tuple[CheckResult, ...]
     next_report: date | None  # announced and later than the last report in the data
@@ -56,6 +57,7 @@ def summarise(
     return TickerSummary(
         view=view,
         figures=figs,
+        note=note_text,
         thesis_lines=thesis_prose(note_text),
         checks=tuple(evaluate(c, values) for c in parse_checks(note_text)),
         next_report=next_report,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rich.console import Group
+from rich.markdown import Markdown
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,7 +46,7 @@ class DetailScreen(Screen[None]):
         self.watch(self.app, "summaries", self._show)
         self.watch(self.app, "status", lambda status: self.query_one("#status", Static)
                    .update(status))
-        self.query_one(EarningsTable).focus()
+        self.query_one(EarningsTable).focus(scroll_visible=False)
 
     def _summary(self) -> TickerSummary | None:
         return self.app.summaries.get(self.ticker)  # type: ignore[attr-defined]
@@ -88,14 +89,16 @@ class DetailScreen(Screen[None]):
         chart.show([d for d, _ in points], [c for _, c in points])
 
     def _notes(self, s: TickerSummary) -> Group:
-        lines: list[Text] = [Text("Thesis checks", style="bold")]
+        """The checks, then the note itself as Markdown (never as Rich markup)."""
         width = min(self.size.width - 4, 60)
         checks = [check_line(r, width) for r in s.checks]
-        lines += checks or [Text("no checks in the note", style=MUTED)]
-        lines.append(Text(""))
-        lines.append(Text("Thesis", style="bold"))
-        lines += [Text(line) for line in s.thesis_lines] or [Text("(no note)", style=MUTED)]
-        return Group(*lines)
+        note = Markdown(s.note) if s.note.strip() else Text("(no note)", style=MUTED)
+        return Group(
+            Text("Thesis checks", style="bold"),
+            *(checks or [Text("no checks in the note", style=MUTED)]),
+            Text(""),
+            note,
+        )
 
     def action_next_range(self) -> None:
         days = list(RANGES)

@@ -62,3 +62,6 @@ class HelpScreen(ModalScreen[None]):
             for title, bindings in self.sections:
                 yield Static(keys_table(title, bindings), classes="help-section")
             yield Static(metrics_table(), classes="help-section")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()  # arrows and page keys scroll a long help

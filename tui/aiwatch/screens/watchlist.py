@@ -27,9 +27,9 @@ class WatchlistScreen(Screen[None]):
         Binding("left,h", "move(-1)", "Previous card", id="watchlist.previous",
                 key_display="←/h"),
         Binding("down,j", "move_row(1)", "Card below", id="watchlist.down", show=False,
-                key_display="↓/j"),
+                key_display="↓/j", priority=True),
         Binding("up,k", "move_row(-1)", "Card above", id="watchlist.up", show=False,
-                key_display="↑/k"),
+                key_display="↑/k", priority=True),
         Binding("enter", "detail", "Detail", id="watchlist.detail"),
         *(
             Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
@@ -98,10 +98,17 @@ class WatchlistScreen(Screen[None]):
         self._focus_card(self._focused_index() + step)
 
     def action_move_row(self, step: int) -> None:
-        """Up/down move a whole row of the grid; they stop at the top and bottom."""
+        """Up/down move a whole row of the grid; past the top or bottom row they scroll,
+        so the share panel under the cards is reachable from the keyboard."""
         index = self._focused_index() + step * self.columns
         if 0 <= index < len(self.cards):
             self._focus_card(index)
+            return
+        body = self.query_one("#body", VerticalScroll)
+        if step > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def action_jump(self, number: int) -> None:
         if number <= len(self.cards):

@@ -22,8 +22,10 @@ class Config:
     problems: tuple[str, ...] = field(default=())  # what was wrong with the file, if anything
 
 
-def valid_ticker(text: str) -> str | None:
+def valid_ticker(text: object) -> str | None:
     """The normalised ticker, or None when it cannot be a Yahoo symbol."""
+    if not isinstance(text, str):
+        return None
     ticker = text.strip().upper()
     return ticker if TICKER_PATTERN.match(ticker) else None
 

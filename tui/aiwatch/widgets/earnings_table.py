@@ -22,6 +22,12 @@ COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Surprise", "Reven
            "Net income", "YoY", "Cloud rev", "Cloud YoY", "Capex")
 
 
+def _right(cell: Text | str) -> Text:
+    text = Text(cell, style=MUTED if cell == NA else "") if isinstance(cell, str) else cell
+    text.justify = "right"
+    return text
+
+
 class EarningsTable(DataTable[Text | str]):
     summary: reactive[TickerSummary | None] = reactive(None)
 
@@ -42,10 +48,7 @@ class EarningsTable(DataTable[Text | str]):
         self.border_subtitle = f"EPS: {basis}" if basis else ""
         for q in quarters[:8]:
             segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
-            self.add_row(
-                calendar_label(q.quarter_end),
-                Text(fiscal_label(q.quarter_end, company.fiscal_year_end_month), style=MUTED),
-                f"{q.report_date:%Y-%m-%d}" if q.report_date else NA,
+            figures = [
                 number(q.eps_estimate),
                 number(q.eps_reported),
                 signed(surprise_pct(q.eps_estimate, q.eps_reported), "%"),
@@ -56,5 +59,11 @@ class EarningsTable(DataTable[Text | str]):
                 money(segment.revenue, segment.currency) if segment else NA,
                 signed(cloud_yoy(segment, view.cloud) if segment else None, "%"),
                 money(q.capex, q.currency),
+            ]
+            self.add_row(
+                calendar_label(q.quarter_end),
+                Text(fiscal_label(q.quarter_end, company.fiscal_year_end_month), style=MUTED),
+                f"{q.report_date:%Y-%m-%d}" if q.report_date else NA,
+                *(_right(cell) for cell in figures),
                 key=q.quarter_end.isoformat(),
             )

@@ -14,16 +14,23 @@ class PriceChart(PlotextPlot):
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        plt.date_form("Y-m-d", "Y-m-d")
         if dates:
-            plt.plot([d.isoformat() for d in dates], closes, marker="braille")
-            plt.xticks([d.isoformat() for d in self._ticks(dates)])
+            plt.plot(list(range(len(dates))), closes, marker="braille")
+            positions = self._ticks(len(dates))
+            plt.xticks(positions, [dates[i].isoformat() for i in positions])
+            # plotext dedupes ticks through a set, so their order (and which label survives
+            # an overlap) changed with Python's hash seed; put them back in order.
+            monitor = plt.monitor
+            ordered = sorted(zip(monitor.xticks[0], monitor.xlabels[0], strict=True))
+            monitor.xticks[0] = [tick for tick, _ in ordered]
+            monitor.xlabels[0] = [label for _, label in ordered]
         else:
             plt.title("no price history")
         self.refresh()
 
     @staticmethod
-    def _ticks(dates: list[date], count: int = 5) -> list[date]:
-        step = max(1, (len(dates) - 1) // (count - 1))
-        ticks = dates[::step]
-        return ticks if ticks[-1] == dates[-1] else ticks + [dates[-1]]
+    def _ticks(length: int, count: int = 5) -> list[int]:
+        """Evenly spaced indexes that always include the first and the last day."""
+        if length <= count:
+            return list(range(length))
+        return [round(i * (length - 1) / (count - 1)) for i in range(count)]

@@ -53,7 +53,7 @@ def label_value(label: str, value: Text, width: int, label_style: str = MUTED) -
 def _date(day: date | None, remark: str = "") -> Text:
     if day is None:
         return Text(NA, style=MUTED)
-    return Text.assemble((f"({remark}) ", MUTED) if remark else "", f"{day:%Y-%m-%d}")
+    return Text.assemble(f"{day:%Y-%m-%d}", (f" {remark}", MUTED) if remark else "")
 
 
 class TickerCard(Widget, can_focus=True):
@@ -141,7 +141,7 @@ class TickerCard(Widget, can_focus=True):
             ("EPS vs est", eps),
             ("Revenue YoY", signed(f.revenue_yoy, "%")),
             (f"{company.cloud_label or 'Cloud'} YoY", cloud_yoy),
-            ("Next report", _date(s.next_report, "passed, not in data" if s.next_is_past else "")),
+            ("Next report", _date(s.next_report, "(past)" if s.next_is_past else "")),
             ("Last report", _date(s.last_report)),
         ]
         return [title, *(label_value(label, value, width) for label, value in rows)]
