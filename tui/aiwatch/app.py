@@ -6,24 +6,28 @@ network are reached only through the services handed in by `cli.make_app`.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from aiwatch.feed import base_views, status_line
-from aiwatch.messages import OpenDetail
+from aiwatch.locations import display_path
+from aiwatch.messages import OpenDetail, OpenNote
 from aiwatch.model import CloudShare, TickerView
 from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.help import HelpScreen
+from aiwatch.screens.notes import NotesScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot
 from aiwatch.store.config import Config
-from aiwatch.store.notes import NotesError, NotesStore
+from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
 from aiwatch.summary import TickerSummary, summarise
 
 
@@ -96,6 +100,54 @@ class AiwatchApp(App[None]):
     def on_open_detail(self, message: OpenDetail) -> None:
         self.push_screen(DetailScreen(message.ticker))
 
+    def on_open_note(self, message: OpenNote) -> None:
+        if message.external:
+            self.edit_externally(message.ticker)
+            return
+        try:
+            note = self.services.notes.read(message.ticker)
+        except NotesError as exc:
+            self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
+            return
+        location = display_path(self.services.notes.path(message.ticker))
+        self.push_screen(NotesScreen(note, location))
+
+    def save_note(self, note: Note) -> SaveResult:
+        """Save through the store, then show the new text and checks on the cards."""
+        result = self.services.notes.save(note, self.services.clock())
+        self.note_texts[note.ticker] = result.note.text
+        self._summarise()
+        return result
+
+    def edit_externally(self, ticker: str) -> None:
+        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote."""
+        path = self.services.notes.path(ticker)
+        command = editor_command(os.environ, path)
+        if command is None:
+            self.notify("Set $EDITOR (or $VISUAL) to edit notes outside aiwatch; "
+                        "n opens the built-in editor.", title="No editor set",
+                        severity="warning", markup=False)
+            return
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor; press n instead.",
+                        severity="warning", markup=False)
+            return
+        except OSError as exc:
+            self.notify(f"Could not run {command[0]}: {exc.strerror or exc}",
+                        severity="error", markup=False)
+            return
+        self.reload_notes()
+
+    def reload_notes(self) -> None:
+        """Pick up notes edited outside the app."""
+        problems = self._load_notes()
+        self._summarise()
+        for problem in problems:
+            self.notify(problem, severity="error", markup=False)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -103,6 +155,7 @@ class AiwatchApp(App[None]):
             ("Everywhere", list(self.BINDINGS)),
             ("Watchlist", list(WatchlistScreen.BINDINGS)),
             ("Detail", list(DetailScreen.BINDINGS)),
+            ("Note editor", list(NotesScreen.BINDINGS)),
         ]))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -51,3 +51,11 @@ def all_paths() -> dict[str, Path]:
         "cache": cache_file(),
         "bundled data": bundled_data_dir(),
     }
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: their home shown as ~."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)

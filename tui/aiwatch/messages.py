@@ -11,3 +11,12 @@ class OpenDetail(Message):
     def __init__(self, ticker: str) -> None:
         super().__init__()
         self.ticker = ticker
+
+
+class OpenNote(Message):
+    """A card asked for its note: in the app's editor, or in $EDITOR."""
+
+    def __init__(self, ticker: str, external: bool = False) -> None:
+        super().__init__()
+        self.ticker = ticker
+        self.external = external

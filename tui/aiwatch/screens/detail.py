@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from aiwatch.messages import OpenNote
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.earnings_table import EarningsTable
 from aiwatch.widgets.format import MUTED, provenance, signed
@@ -25,6 +26,8 @@ class DetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
         Binding("t", "next_range", "Chart range", id="detail.range"),
+        Binding("n", "note", "Note", id="detail.note"),
+        Binding("e", "note(True)", "Note in $EDITOR", id="detail.editor", show=False),
     ]
 
     range_days: reactive[int] = reactive(365)
@@ -45,7 +48,7 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "summaries", self._show)
         self.watch(self.app, "status", lambda status: self.query_one("#status", Static)
-                   .update(status))
+                   .update(Text(status)))
         self.query_one(EarningsTable).focus(scroll_visible=False)
 
     def _summary(self) -> TickerSummary | None:
@@ -99,6 +102,9 @@ class DetailScreen(Screen[None]):
             Text(""),
             note,
         )
+
+    def action_note(self, external: bool = False) -> None:
+        self.post_message(OpenNote(self.ticker, external))
 
     def action_next_range(self) -> None:
         days = list(RANGES)

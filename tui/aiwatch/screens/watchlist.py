@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
@@ -9,7 +10,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from aiwatch.messages import OpenDetail
+from aiwatch.messages import OpenDetail, OpenNote
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.share_bars import ShareBars
 from aiwatch.widgets.ticker_card import TickerCard
@@ -31,6 +32,8 @@ class WatchlistScreen(Screen[None]):
         Binding("up,k", "move_row(-1)", "Card above", id="watchlist.up", show=False,
                 key_display="↑/k", priority=True),
         Binding("enter", "detail", "Detail", id="watchlist.detail"),
+        Binding("n", "note", "Note", id="watchlist.note"),
+        Binding("e", "note(True)", "Note in $EDITOR", id="watchlist.editor", show=False),
         *(
             Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
                     show=False, key_display="1–9")
@@ -67,7 +70,7 @@ class WatchlistScreen(Screen[None]):
             card.summary = summaries.get(card.ticker)
 
     def _show_status(self, status: str) -> None:
-        self.query_one("#status", Static).update(status)
+        self.query_one("#status", Static).update(Text(status))
 
     def _show_now(self, now: object) -> None:
         for card in self.cards:
@@ -114,5 +117,12 @@ class WatchlistScreen(Screen[None]):
         if number <= len(self.cards):
             self._focus_card(number - 1)
 
+    @property
+    def focused_ticker(self) -> str:
+        return self.cards[self._focused_index()].ticker
+
     def action_detail(self) -> None:
-        self.post_message(OpenDetail(self.cards[self._focused_index()].ticker))
+        self.post_message(OpenDetail(self.focused_ticker))
+
+    def action_note(self, external: bool = False) -> None:
+        self.post_message(OpenNote(self.focused_ticker, external))

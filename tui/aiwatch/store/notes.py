@@ -8,7 +8,9 @@ changed on disk since it was read keeps both versions: ours in place, theirs bes
 from __future__ import annotations
 
 import os
+import shlex
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +37,18 @@ class Note:
 class SaveResult:
     note: Note
     conflict_path: Path | None = None  # where the other version went, if the file had changed
+
+
+def editor_command(env: Mapping[str, str], path: Path) -> list[str] | None:
+    """The user's editor ($VISUAL, then $EDITOR, which may carry flags) on `path`."""
+    for name in ("VISUAL", "EDITOR"):
+        value = env.get(name, "").strip()
+        if value:
+            try:
+                return [*shlex.split(value), str(path)]
+            except ValueError:
+                return None
+    return None
 
 
 class NotesError(Exception):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -70,7 +71,7 @@ class TickerCard(Widget, can_focus=True):
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
             return
-        self.border_title = f"{summary.ticker} · {summary.view.company.name}"
+        self.border_title = escape(f"{summary.ticker} · {summary.view.company.name}")
         self._update_subtitle()
 
     def watch_now(self) -> None:
@@ -81,7 +82,7 @@ class TickerCard(Widget, can_focus=True):
             return
         quote = self.summary.figures.quote
         badge = provenance(quote.origin if quote else None, self.now)
-        self.border_subtitle = f"⚠ {badge}" if self.summary.view.error else badge
+        self.border_subtitle = escape(f"⚠ {badge}" if self.summary.view.error else badge)
 
     def render(self) -> RenderableType:
         summary = self.summary
