@@ -9,15 +9,14 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from curl_cffi.requests import Response, Session
 from curl_cffi.requests.headers import Headers
-
-FIXED_NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+from screen_states import FIXED_NOW
 
 
 class NetworkBlocked(RuntimeError):
@@ -65,11 +64,14 @@ def fixed_now() -> datetime:
 
 @pytest.fixture
 def make_test_app(tmp_home: Path):  # noqa: ANN201 - returns a factory
-    """Build the real app (bundled snapshot, tmp notes) with the fixed clock."""
+    """Build the real app (bundled snapshot, tmp notes) with the fixed clock; offline unless
+    the test hands it a (fake) HTTP session."""
     from aiwatch.cli import make_app
 
     def factory(**kwargs: object):  # noqa: ANN202
-        return make_app(clock=lambda: FIXED_NOW, **kwargs)
+        kwargs.setdefault("offline", "session" not in kwargs)
+        kwargs.setdefault("clock", lambda: FIXED_NOW)
+        return make_app(**kwargs)
 
     return factory
 
@@ -106,11 +108,10 @@ def no_curl(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _reaches_loopback_only(session: object, url: str, kwargs: dict[str, object]) -> bool:
-    """Where curl would connect: the proxy when there is one, else the URL's host."""
+    """Where curl would connect: the proxy (given, else from the environment) or the URL's host."""
     proxies = kwargs.get("proxies") or getattr(session, "proxies", None) or {}
-    proxy = kwargs.get("proxy") or next(iter(proxies.values()), None)
-    if proxy is None and urllib.request.getproxies():
-        return False  # curl would take a proxy from the environment
+    proxy = (kwargs.get("proxy") or next(iter(proxies.values()), None)
+             or urllib.request.getproxies().get(urlsplit(url).scheme))
     return urlsplit(str(proxy or url)).hostname in LOOPBACK
 
 

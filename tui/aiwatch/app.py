@@ -12,15 +12,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
-from aiwatch.feed import base_views, status_line
+from aiwatch.feed import base_views, merge, status_line, with_errors
 from aiwatch.locations import display_path
-from aiwatch.messages import OpenDetail, OpenNote
+from aiwatch.market import market_open
+from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished
 from aiwatch.model import CloudShare, TickerView
+from aiwatch.refresh import Refresher
 from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.notes import NotesScreen
@@ -33,12 +38,16 @@ from aiwatch.summary import TickerSummary, summarise
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What the app works with; tests build it with tmp dirs and a fixed clock."""
+    """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
+    fixed clock."""
 
     snapshot: Snapshot
     notes: NotesStore
     config: Config
+    refresher: Refresher
     clock: Callable[[], datetime]
+    force_first_refresh: bool = False  # --refresh: ignore the cache's freshness once
+    startup_problems: tuple[str, ...] = ()
 
 
 class AiwatchApp(App[None]):
@@ -47,6 +56,7 @@ class AiwatchApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False,
                 key_display="ctrl+p"),
     ]
@@ -62,18 +72,90 @@ class AiwatchApp(App[None]):
         self.shares: tuple[CloudShare, ...] = services.snapshot.shares
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
+        self.problems: list[str] = []  # config and notes trouble, shown in the status bar
+        self.refresh_note = ""  # the refresh's state or last failure
+        self._next_refresh: Timer | None = None
 
     def on_mount(self) -> None:
+        """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
         self.now = self.services.clock()
-        problems = list(self.services.config.problems)
-        problems += self._load_notes()
+        self.problems = [*self.services.config.problems, *self.services.startup_problems]
+        self.problems += self._load_notes()
+        for ticker, cached in self.services.refresher.cached(self.tickers).items():
+            self.views[ticker] = merge(self.views[ticker], history=cached.history,
+                                       quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
-        self.status = status_line(self.views.values(), self.now, problems)
         self.push_screen(WatchlistScreen(self.tickers))
         self.set_interval(60, self._tick)
+        self.start_refresh(force=self.services.force_first_refresh)
 
     def _tick(self) -> None:
         self.now = self.services.clock()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        extra = [self.refresh_note] if self.refresh_note else []
+        self.status = status_line(self.views.values(), self.now or self.services.clock(),
+                                  [*extra, *self.problems])
+
+    def start_refresh(self, force: bool = False) -> None:
+        """Ask Yahoo for what is stale, in a thread; the UI keeps running meanwhile."""
+        if self._next_refresh is not None:
+            self._next_refresh.stop()
+            self._next_refresh = None
+        if self.services.refresher.offline:
+            self.refresh_note = "offline"
+            self._update_status()
+            return
+        self.refresh_note = "refreshing…"
+        self._update_status()
+        self._refresh_worker(force)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, force: bool) -> None:
+        outcome = self.services.refresher.refresh(self.tickers, force)
+        self.post_message(RefreshFinished(outcome, self.tickers))
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        outcome = message.outcome
+        for ticker in self.tickers:
+            self.views[ticker] = merge(
+                self.views[ticker], history=outcome.histories.get(ticker),
+                quote=outcome.quotes.get(ticker),
+                fundamentals=outcome.fundamentals.get(ticker),
+            )
+        refreshed = [*outcome.histories, *outcome.fundamentals]
+        self.views = with_errors(self.views, outcome.errors, refreshed)
+        self.refresh_note = outcome.message
+        self.now = self.services.clock()
+        self._summarise()
+        self._update_status()
+        self._schedule_refresh()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker's crash lands: shown, never thrown."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.refresh_note = f"refresh failed: {type(error).__name__}: {error}"
+            self._update_status()
+            self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        """The next refresh starts after this one ends, so two can never overlap."""
+        minutes = self.services.config.refresh_minutes
+        self._next_refresh = self.set_timer(minutes * 60, self._auto_refresh)
+
+    def _auto_refresh(self) -> None:
+        self._next_refresh = None
+        if market_open(self.services.clock()):
+            self.start_refresh()
+        else:
+            self._schedule_refresh()
+
+    def action_refresh(self) -> None:
+        """r: fetch now, ignoring freshness, and pick up notes edited outside the app."""
+        self.reload_notes()
+        self.start_refresh(force=True)
 
     def _load_notes(self) -> list[str]:
         """Seed missing notes, then read them all; a failure is reported, never fatal."""
@@ -143,10 +225,9 @@ class AiwatchApp(App[None]):
 
     def reload_notes(self) -> None:
         """Pick up notes edited outside the app."""
-        problems = self._load_notes()
-        self._summarise()
-        for problem in problems:
+        for problem in self._load_notes():
             self.notify(problem, severity="error", markup=False)
+        self._summarise()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -161,6 +242,8 @@ class AiwatchApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Every key and the thesis-check metrics", self.action_help)
+        yield SystemCommand("Refresh", "Fetch quotes and earnings from Yahoo now",
+                            self.action_refresh)
         for ticker in self.tickers:
             yield SystemCommand(
                 f"Detail: {ticker}", f"Chart and earnings table for {ticker}",

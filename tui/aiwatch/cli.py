@@ -6,12 +6,19 @@ import argparse
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from aiwatch import locations
 from aiwatch.app import AiwatchApp, Services
+from aiwatch.refresh import Refresher
 from aiwatch.sources.snapshot import load_snapshot
+from aiwatch.sources.yahoo import YahooSource
+from aiwatch.store.cache import Cache
 from aiwatch.store.config import load_config
 from aiwatch.store.notes import NotesStore
+
+if TYPE_CHECKING:
+    from curl_cffi.requests import Session
 
 
 def package_version() -> str:
@@ -31,6 +38,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--version", action="version", version=f"aiwatch {package_version()}")
     parser.add_argument("--paths", action="store_true",
                         help="print where config, notes and cache live, then exit")
+    parser.add_argument("--offline", action="store_true",
+                        help="never touch the network: show the cache and the bundled snapshot")
+    parser.add_argument("--refresh", action="store_true",
+                        help="fetch everything at start, however fresh the cache is")
     return parser.parse_args(argv)
 
 
@@ -38,13 +49,26 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_app(clock: Callable[[], datetime] = utc_now) -> AiwatchApp:
-    """The app with its real services; tests call this with a fixed clock and tmp XDG dirs."""
+def make_app(
+    clock: Callable[[], datetime] = utc_now,
+    *,
+    offline: bool = False,
+    force_refresh: bool = False,
+    session: Session | None = None,
+) -> AiwatchApp:
+    """The app with its real services. Tests pass a fixed clock and a fake HTTP session (tmp
+    XDG dirs come from the environment); `offline` builds no Yahoo source at all."""
+    cache = Cache(locations.cache_file())
+    source = None if offline else YahooSource(
+        locations.yfinance_cache_dir(), session=session, clock=clock)
     services = Services(
         snapshot=load_snapshot(),
         notes=NotesStore(locations.notes_dir(), locations.bundled_data_dir() / "theses"),
         config=load_config(locations.config_file()),
+        refresher=Refresher(cache, source, clock),
         clock=clock,
+        force_first_refresh=force_refresh,
+        startup_problems=(cache.problem,) if cache.problem else (),
     )
     return AiwatchApp(services)
 
@@ -55,4 +79,4 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, path in locations.all_paths().items():
             print(f"{name:>13}: {path}")
         return
-    make_app().run()
+    make_app(offline=args.offline, force_refresh=args.refresh).run()

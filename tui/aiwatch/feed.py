@@ -1,16 +1,31 @@
-"""What each card shows, assembled from the snapshot (and, once fetched, cache and live data).
+"""What each card shows, assembled from the snapshot, the cache and fresh results.
 
-Precedence per figure: live > cached > snapshot. Cloud segments and market share only ever
-come from the snapshot: Yahoo does not carry them.
+Precedence per figure: live > cached > snapshot. A newer source replaces a part unless it
+ranks lower. Earnings merge quarter by quarter: Yahoo's figures win for the quarters it
+reports; the snapshot keeps what Yahoo lacks (capex, stated YoY rates, older quarters). Cloud
+segments and market share only ever come from the snapshot: Yahoo does not carry them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
-from aiwatch.model import Company, Provenance, TickerView
+from aiwatch.model import (
+    Company,
+    EarningsQuarter,
+    Fundamentals,
+    Origin,
+    PriceHistory,
+    Provenance,
+    Quote,
+    TickerView,
+)
 from aiwatch.sources.snapshot import Snapshot
+
+RANK = {Provenance.SNAPSHOT: 0, Provenance.CACHED: 1, Provenance.LIVE: 2}
+YAHOO_FIELDS = ("report_date", "eps_estimate", "eps_reported", "revenue", "net_income")
 
 
 def base_views(snapshot: Snapshot, tickers: Iterable[str]) -> dict[str, TickerView]:
@@ -27,19 +42,95 @@ def base_views(snapshot: Snapshot, tickers: Iterable[str]) -> dict[str, TickerVi
     return views
 
 
+def _wins(new: Origin, old: Origin | None) -> bool:
+    return old is None or RANK[new.kind] >= RANK[old.kind]
+
+
+def merge_quarters(
+    base: Iterable[EarningsQuarter], newer: Iterable[EarningsQuarter]
+) -> tuple[EarningsQuarter, ...]:
+    """Quarters from both, newest first; for a quarter in both, newer's known figures win."""
+    merged = {q.quarter_end: q for q in base}
+    for quarter in newer:
+        old = merged.get(quarter.quarter_end)
+        if old is None:
+            merged[quarter.quarter_end] = quarter
+            continue
+        known = {name: getattr(quarter, name) for name in YAHOO_FIELDS
+                 if getattr(quarter, name) is not None}
+        merged[quarter.quarter_end] = replace(old, **known)
+    return tuple(sorted(merged.values(), key=lambda q: q.quarter_end, reverse=True))
+
+
+def merge(
+    view: TickerView,
+    *,
+    history: PriceHistory | None = None,
+    quote: Quote | None = None,
+    fundamentals: Fundamentals | None = None,
+) -> TickerView:
+    """The view with each given part applied where it ranks at least as high as the old."""
+    changes: dict[str, object] = {}
+    if history and history.closes and _wins(history.origin, view.history and
+                                            view.history.origin):
+        changes["history"] = history
+        if view.quote and RANK[view.quote.origin.kind] < RANK[history.origin.kind]:
+            changes["quote"] = None  # an older quote must not sit on newer closes
+    if quote and _wins(quote.origin, view.quote and view.quote.origin):
+        changes["quote"] = quote
+    old = view.fundamentals
+    if fundamentals and _wins(fundamentals.origin, old and old.origin):
+        quarters = merge_quarters(old.quarters if old else (), fundamentals.quarters)
+        changes["fundamentals"] = replace(
+            fundamentals, quarters=quarters,
+            next_earnings=fundamentals.next_earnings or (old.next_earnings if old else None),
+        )
+    return replace(view, **changes) if changes else view  # type: ignore[arg-type]
+
+
+def with_errors(views: Mapping[str, TickerView], errors: Mapping[str, str],
+                refreshed: Iterable[str]) -> dict[str, TickerView]:
+    """Set each ticker's card error; tickers refreshed without error lose their old one."""
+    cleared = set(refreshed)
+    return {
+        t: replace(v, error=errors.get(t, "" if t in cleared else v.error))
+        for t, v in views.items()
+    }
+
+
+def price_origins(views: Iterable[TickerView]) -> list[Origin]:
+    return [o for v in views if (o := _price_origin(v)) is not None]
+
+
+def _price_origin(view: TickerView) -> Origin | None:
+    if view.quote:
+        return view.quote.origin
+    return view.history.origin if view.history else None
+
+
 def status_line(views: Iterable[TickerView], now: datetime, problems: Iterable[str] = ()) -> str:
     """Data as-of for the status bar: which sources the cards show, and their dates."""
     views = list(views)
-    kinds = {v.history.origin.kind for v in views if v.history}
+    origins = price_origins(views)
     parts = []
-    if Provenance.SNAPSHOT in kinds:
-        dates = sorted({
-            f"{v.history.origin.as_of:%Y-%m-%d}" for v in views
-            if v.history and v.history.origin.kind is Provenance.SNAPSHOT
-        })
-        parts.append("snapshot prices to " + " / ".join(reversed(dates)))
-    funds = [v.fundamentals.origin for v in views if v.fundamentals]
-    if funds:
-        parts.append(f"earnings to {max(o.as_of for o in funds):%Y-%m-%d}")
+    live = [o for o in origins if o.kind is Provenance.LIVE]
+    cached = [o for o in origins if o.kind is Provenance.CACHED]
+    snapshot = [o for o in origins if o.kind is Provenance.SNAPSHOT]
+    if live:
+        parts.append(f"live prices {max(o.as_of for o in live):%H:%M} UTC")
+    if cached:
+        oldest = min(o.as_of for o in cached)
+        hours = (now - oldest).total_seconds() / 3600
+        parts.append(f"cached prices up to {hours:.0f} h old" if hours >= 1
+                     else "cached prices")
+    if snapshot:
+        dates = sorted({f"{o.as_of:%Y-%m-%d}" for o in snapshot}, reverse=True)
+        parts.append("snapshot prices to " + " / ".join(dates))
+    reports = [q.report_date for v in views if v.fundamentals
+               for q in v.fundamentals.quarters if q.report_date and q.report_date <= now.date()]
+    if reports:
+        parts.append(f"earnings to {max(reports):%Y-%m-%d}")
     parts.extend(problems)
     return " · ".join(parts) if parts else "no data"
+
+

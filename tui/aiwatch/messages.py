@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from aiwatch.refresh import RefreshOutcome
+
 
 class OpenDetail(Message):
     """A card asked for its detail screen."""
@@ -20,3 +22,12 @@ class OpenNote(Message):
         super().__init__()
         self.ticker = ticker
         self.external = external
+
+
+class RefreshFinished(Message):
+    """The refresh worker is done; `outcome` holds the fresh parts and what failed."""
+
+    def __init__(self, outcome: RefreshOutcome, tickers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.tickers = tickers

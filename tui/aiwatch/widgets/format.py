@@ -66,6 +66,15 @@ def provenance(origin: Origin | None, now: datetime) -> str:
     return f"snapshot · {origin.as_of:%Y-%m-%d}"
 
 
+def short_provenance(origin: Origin | None, now: datetime) -> str:
+    """'live', 'cached 3 h' or 'snapshot': for tight corners, the date being shown elsewhere."""
+    if origin is None:
+        return ""
+    if origin.kind is Provenance.CACHED:
+        return f"cached {age((now - origin.as_of).total_seconds())}"
+    return origin.kind.value
+
+
 def sparkline(values: tuple[float, ...], width: int) -> Text:
     """A one-line trend of the values resampled to `width`, coloured by direction."""
     if not values or width <= 0:

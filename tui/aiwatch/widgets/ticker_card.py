@@ -22,6 +22,7 @@ from aiwatch.widgets.format import (
     number,
     provenance,
     range_bar,
+    short_provenance,
     signed,
     sparkline,
 )
@@ -43,12 +44,29 @@ def check_line(result: CheckResult, width: int) -> Text:
     return label_value(f"{mark} {result.check.text}", actual, width, label_style="")
 
 
-def label_value(label: str, value: Text, width: int, label_style: str = MUTED) -> Text:
-    """A label on the left, the value flush right, on one line of `width`."""
-    gap = max(width - len(label) - value.cell_len, 1)
-    line = Text.assemble((label, label_style), " " * gap, value)
-    line.truncate(width, overflow="ellipsis")
-    return line
+def fit(candidates: list[Text], width: int) -> Text:
+    """The first candidate (richest first) that fits the width; else the last, cut."""
+    for text in candidates:
+        if text.cell_len <= width:
+            return text
+    last = candidates[-1].copy()
+    last.truncate(width, overflow="ellipsis")
+    return last
+
+
+def label_value(
+    label: str, value: Text, width: int, label_style: str = MUTED, short: str = ""
+) -> Text:
+    """A label on the left, the value flush right, on one line of `width`; the short label
+    stands in when the long one leaves no room."""
+    names = [label, short] if short else [label]
+    return fit([spread(Text(name, style=label_style), value, width) for name in names], width)
+
+
+def spread(left: Text, right: Text, width: int) -> Text:
+    """left, then right flush with the width (at least one space between; may overflow)."""
+    gap = max(width - left.cell_len - right.cell_len, 1)
+    return Text.assemble(left, " " * gap, right)
 
 
 def _date(day: date | None, remark: str = "") -> Text:
@@ -82,7 +100,7 @@ class TickerCard(Widget, can_focus=True):
             return
         quote = self.summary.figures.quote
         badge = provenance(quote.origin if quote else None, self.now)
-        self.border_subtitle = escape(f"⚠ {badge}" if self.summary.view.error else badge)
+        self.border_subtitle = escape(badge)
 
     def render(self) -> RenderableType:
         summary = self.summary
@@ -102,14 +120,14 @@ class TickerCard(Widget, can_focus=True):
         change = f.change
         arrow = Text(" ▲ " if change and change[0] > 0 else " ▼ " if change and change[0] < 0
                      else "   ", style=UP if change and change[0] > 0 else DOWN)
-        head = Text.assemble(
-            (f"{f.quote.price:,.2f}", "bold"),
-            (f" {f.quote.currency}", MUTED),
-            arrow,
-            signed(change[0] if change else None, digits=2),
-            " ",
-            signed(change[1] if change else None, "%", digits=2),
-        )
+        price = (f"{f.quote.price:,.2f}", "bold")
+        absolute = signed(change[0] if change else None, digits=2)
+        percent = signed(change[1] if change else None, "%", digits=2)
+        head = fit([
+            Text.assemble(price, (f" {f.quote.currency}", MUTED), arrow, absolute, " ", percent),
+            Text.assemble(price, arrow, absolute, " ", percent),
+            Text.assemble(price, arrow, percent),
+        ], width)
         lines: list[RenderableType] = [head]
         label = Text(" 3M", style=MUTED)
         lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
@@ -125,11 +143,16 @@ class TickerCard(Widget, can_focus=True):
         q = f.quarter
         if q is None:
             return [Text("no earnings data", style=MUTED)]
-        title = Text.assemble(
-            ("Latest quarter ", MUTED),
-            (fiscal_label(q.quarter_end, company.fiscal_year_end_month), "bold"),
-            (f" ({calendar_label(q.quarter_end)})", MUTED),
-        )
+        fiscal = (fiscal_label(q.quarter_end, company.fiscal_year_end_month), "bold")
+        calendar = (f" ({calendar_label(q.quarter_end)})", MUTED)
+        origin = s.view.fundamentals.origin if s.view.fundamentals else None
+        source = Text(short_provenance(origin, self.now) if self.now else "", style=MUTED)
+        title = fit([
+            spread(Text.assemble(("Latest quarter ", MUTED), fiscal, calendar), source, width),
+            spread(Text.assemble(fiscal, calendar), source, width),
+            spread(Text.assemble(fiscal), source, width),
+            Text.assemble(fiscal, calendar),
+        ], width)
         eps = Text.assemble(
             number(q.eps_reported), (" vs ", MUTED), number(q.eps_estimate), " ",
             signed(f.surprise, "%"),
@@ -138,14 +161,16 @@ class TickerCard(Widget, can_focus=True):
         if f.cloud and f.cloud.quarter_end != q.quarter_end:
             cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
                                       cloud_yoy)
+        cloud = company.cloud_label or "Cloud"
         rows = [
-            ("EPS vs est", eps),
-            ("Revenue YoY", signed(f.revenue_yoy, "%")),
-            (f"{company.cloud_label or 'Cloud'} YoY", cloud_yoy),
-            ("Next report", _date(s.next_report, "(past)" if s.next_is_past else "")),
-            ("Last report", _date(s.last_report)),
+            ("EPS vs est", "EPS", eps),
+            ("Revenue YoY", "Revenue", signed(f.revenue_yoy, "%")),
+            (f"{cloud} YoY", cloud, cloud_yoy),
+            ("Next report", "Next", _date(s.next_report, "(past)" if s.next_is_past else "")),
+            ("Last report", "Last", _date(s.last_report)),
         ]
-        return [title, *(label_value(label, value, width) for label, value in rows)]
+        return [title, *(label_value(label, value, width, short=short)
+                         for label, short, value in rows)]
 
     def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
         lines: list[RenderableType] = [Text("Thesis", style=f"bold {MUTED}")]

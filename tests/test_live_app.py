@@ -1,0 +1,162 @@
+"""The app with Yahoo behind it (FakeYahoo at the HTTP-session level): paint first, refresh in
+the background, keep the last good data, show where every price came from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import FakeYahoo, reset_yfinance
+from curl_cffi.requests import exceptions as curl
+from screen_states import FIXED_NOW
+
+from aiwatch.model import Provenance
+from aiwatch.widgets.ticker_card import TickerCard
+
+
+async def settle(app, pilot) -> None:  # noqa: ANN001
+    """Let the refresh worker finish and its message land."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def badge(app, ticker: str) -> str:  # noqa: ANN001
+    return str(app.screen.query_one(f"#card-{ticker}", TickerCard).border_subtitle)
+
+
+async def run_once(make_test_app, session: FakeYahoo, clock=lambda: FIXED_NOW,  # noqa: ANN001
+                   **kwargs: object):  # noqa: ANN201
+    app = make_test_app(session=session, clock=clock, **kwargs)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        return app, {t: s.figures.quote for t, s in app.summaries.items()}, badge(app, "AMZN")
+
+
+async def test_first_run_paints_the_snapshot_then_goes_live(
+    make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path
+) -> None:
+    app = make_test_app(session=fake_yahoo)
+    async with app.run_test(size=(160, 45)) as pilot:
+        # first paint happened from the snapshot, before any answer
+        assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
+        await settle(app, pilot)
+        quote = app.summaries["AMZN"].figures.quote
+        assert quote.origin.kind is Provenance.LIVE
+        assert badge(app, "AMZN") == "live"
+        assert "live prices 15:00 UTC" in app.status
+    assert (tmp_home / "cache" / "aiwatch" / "cache.sqlite3").is_file()
+    assert not (tmp_home / ".cache" / "py-yfinance").exists()  # yfinance's caches are ours
+    assert (tmp_home / "cache" / "aiwatch" / "yfinance").is_dir()
+
+
+async def test_second_run_without_network_shows_cached_values_with_their_age(
+    make_test_app, fake_yahoo: FakeYahoo
+) -> None:
+    _, first_quotes, _ = await run_once(make_test_app, fake_yahoo)
+    reset_yfinance()
+    offline = FakeYahoo()
+    offline.error = lambda: curl.DNSError("Could not resolve host: fc.yahoo.com", 6)
+    later = FIXED_NOW + timedelta(hours=3)
+    app = make_test_app(session=offline, clock=lambda: later)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        quote = app.summaries["AMZN"].figures.quote
+        assert quote.origin.kind is Provenance.CACHED
+        assert quote.price == first_quotes["AMZN"].price
+        assert badge(app, "AMZN") == "cached 3 h ago"
+        assert "no network" in app.status
+        assert app.summaries["AMZN"].view.error == "no network"
+
+
+async def test_offline_flag_never_asks(make_test_app, fake_yahoo: FakeYahoo) -> None:
+    await run_once(make_test_app, fake_yahoo)
+    asked = len(fake_yahoo.seen)
+    app = make_test_app(session=fake_yahoo, offline=True,
+                        clock=lambda: FIXED_NOW + timedelta(days=2))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.summaries["MSFT"].figures.quote.origin.kind is Provenance.CACHED
+        assert app.status.endswith("offline")
+    assert len(fake_yahoo.seen) == asked
+
+
+async def test_a_fresh_cache_makes_no_request_and_r_forces_one(
+    make_test_app, fake_yahoo: FakeYahoo
+) -> None:
+    await run_once(make_test_app, fake_yahoo)
+    asked = len(fake_yahoo.seen)
+    app = make_test_app(session=fake_yahoo, clock=lambda: FIXED_NOW + timedelta(minutes=1))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert len(fake_yahoo.seen) == asked  # everything was fresh
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert fake_yahoo.count("/v8/finance/chart/") > 0
+        assert len(fake_yahoo.seen) > asked
+
+
+async def test_refresh_flag_ignores_freshness(make_test_app, fake_yahoo: FakeYahoo) -> None:
+    await run_once(make_test_app, fake_yahoo)
+    charts = fake_yahoo.count("/v8/finance/chart/")
+    await run_once(make_test_app, fake_yahoo, force_refresh=True)
+    assert fake_yahoo.count("/v8/finance/chart/") > charts
+
+
+async def test_rate_limit_is_shown_and_snapshot_data_stays(
+    make_test_app, fake_yahoo: FakeYahoo
+) -> None:
+    fake_yahoo.status = 429
+    app, quotes, amzn_badge = await run_once(make_test_app, fake_yahoo)
+    assert "rate limit" in app.status
+    assert quotes["AMZN"].origin.kind is Provenance.SNAPSHOT
+    assert amzn_badge == "snapshot · 2026-10-06"
+
+
+async def test_unknown_ticker_gets_a_card_that_says_so(
+    make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path
+) -> None:
+    (tmp_home / "config" / "aiwatch").mkdir(parents=True)
+    (tmp_home / "config" / "aiwatch" / "config.toml").write_text(
+        'tickers = ["AMZN", "ZZZZ"]\n')
+    app, quotes, _ = await run_once(make_test_app, fake_yahoo)
+    assert quotes["AMZN"].origin.kind is Provenance.LIVE
+    assert quotes["ZZZZ"] is None
+    assert "unknown ticker ZZZZ" in app.summaries["ZZZZ"].view.error
+
+
+def fill_cache(session: FakeYahoo) -> None:
+    """A first session that fetched everything at FIXED_NOW, as the app's refresher does."""
+    from aiwatch import locations
+    from aiwatch.refresh import Refresher
+    from aiwatch.sources.yahoo import YahooSource
+    from aiwatch.store.cache import Cache
+
+    cache = Cache(locations.cache_file())
+    source = YahooSource(locations.yfinance_cache_dir(), session=session,
+                         clock=lambda: FIXED_NOW)
+    assert Refresher(cache, source, lambda: FIXED_NOW).refresh(
+        ["BABA", "AMZN", "MSFT", "GOOGL"]).message == ""
+    cache.close()
+    reset_yfinance()
+
+
+@pytest.mark.parametrize("state", ["live", "cached", "error"])
+def test_card_states_snapshot(snap_compare, make_test_app, fake_yahoo: FakeYahoo,
+                              state: str) -> None:
+    """live: fetched now; cached: fetched 5 h ago, no network now; error: never fetched,
+    Yahoo answers 429."""
+    if state == "cached":
+        fill_cache(fake_yahoo)
+        fake_yahoo.error = lambda: curl.DNSError("Could not resolve host", 6)
+    if state == "error":
+        fake_yahoo.status = 429
+    later = FIXED_NOW + timedelta(hours=5 if state == "cached" else 0)
+    app = make_test_app(session=fake_yahoo, clock=lambda: later)
+
+    async def wait(pilot) -> None:  # noqa: ANN001
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=wait, terminal_size=(160, 45))

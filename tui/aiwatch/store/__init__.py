@@ -1,0 +1,1 @@
+"""What aiwatch keeps on disk: the cache of fetched data, notes and settings."""

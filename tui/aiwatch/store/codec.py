@@ -1,0 +1,81 @@
+"""The model's frozen dataclasses as JSON, for the cache.
+
+Generic over the field types the model uses (str, float, bool, date, datetime, tuples, optionals,
+nested dataclasses), so adding a field with a default to the model needs no change here and old
+cache entries still load. `origin` is left out: the cache keeps the fetch time in its own column
+and hands back Origin(CACHED, fetched_at).
+"""
+
+from __future__ import annotations
+
+import json
+import types
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from aiwatch.model import Origin
+
+T = TypeVar("T")
+
+
+class DecodeError(ValueError):
+    """A payload that does not fit the dataclass (an older or damaged entry)."""
+
+
+def encode(obj: object) -> str:
+    return json.dumps(_plain(obj), separators=(",", ":"), allow_nan=False)
+
+
+def decode(cls: type[T], text: str, origin: Origin) -> T:
+    try:
+        return _build(cls, json.loads(text), origin)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DecodeError(f"{cls.__name__}: {exc}") from exc
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)
+                if f.name != "origin"}
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _build(cls: type[T], data: dict[str, Any], origin: Origin) -> T:
+    hints = get_type_hints(cls)
+    values = {name: _convert(hints[name], value, origin)
+              for name, value in data.items() if name in hints}
+    if "origin" in hints:
+        values["origin"] = origin
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, origin: Origin) -> Any:
+    if value is None:
+        return None
+    kind, args = get_origin(hint), get_args(hint)
+    if kind in (Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"unsupported union {hint}")
+        return _convert(inner[0], value, origin)
+    if kind is tuple:
+        return tuple(_convert(args[0], v, origin) for v in value)
+    if hint is datetime:
+        return datetime.fromisoformat(value)
+    if hint is date:
+        return date.fromisoformat(value)
+    if hint is float:
+        return float(value)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _build(hint, value, origin)
+    return value
