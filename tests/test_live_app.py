@@ -160,3 +160,17 @@ def test_card_states_snapshot(snap_compare, make_test_app, fake_yahoo: FakeYahoo
         await pilot.pause()
 
     assert snap_compare(app, run_before=wait, terminal_size=(160, 45))
+
+
+async def test_a_corrupt_cache_is_reported_and_the_app_still_starts(
+    make_test_app, tmp_home: Path
+) -> None:
+    cache_file = tmp_home / "cache" / "aiwatch" / "cache.sqlite3"
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_bytes(b"\x00garbage" * 200)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert "cache was unreadable: moved aside" in app.status
+        assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
+    assert list(cache_file.parent.glob("cache.sqlite3.corrupt-*"))

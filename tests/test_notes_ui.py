@@ -181,3 +181,15 @@ def test_cards_with_passing_failing_and_broken_checks(
         "check: margin > 3\n")
     (folder / "MSFT.md").write_text("# MSFT\n[bold red]not markup[/]\ncheck: price < 500\n")
     assert snap_compare(make_test_app(), terminal_size=(160, 45))
+
+
+async def test_r_picks_up_a_note_edited_outside(make_test_app, tmp_home: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        (notes_dir(tmp_home) / "MSFT.md").write_text("Edited in vim.\ncheck: price > 600\n")
+        await pilot.press("r")
+        await pilot.pause()
+        summary = app.summaries["MSFT"]
+        assert summary.thesis_lines == ("Edited in vim.",)
+        assert [r.passed for r in summary.checks] == [False]

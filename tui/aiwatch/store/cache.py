@@ -43,7 +43,7 @@ class Cache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.problem = ""  # set when the cache could not use its file
+        self.problem = ""  # set when the cache could not use its file as it was
         self._lock = threading.Lock()  # one connection, shared by the app and its workers
         self._db = self._open()
 
@@ -121,6 +121,7 @@ class Cache:
             return _connect(Path(":memory:"))
         if aside:
             log.warning("cache: moved the unusable file aside to %s", aside)
+            self.problem = f"cache was unreadable: moved aside to {aside.name}, started afresh"
         return db
 
 
