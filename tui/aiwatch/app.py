@@ -26,9 +26,7 @@ from aiwatch.market import market_open
 from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished
 from aiwatch.model import CloudShare, TickerView
 from aiwatch.refresh import Refresher
-from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.help import HelpScreen
-from aiwatch.screens.notes import NotesScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot
 from aiwatch.store.config import Config
@@ -180,6 +178,8 @@ class AiwatchApp(App[None]):
         }
 
     def on_open_detail(self, message: OpenDetail) -> None:
+        from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed
+
         self.push_screen(DetailScreen(message.ticker))
 
     def on_open_note(self, message: OpenNote) -> None:
@@ -191,6 +191,8 @@ class AiwatchApp(App[None]):
         except NotesError as exc:
             self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
             return
+        from aiwatch.screens.notes import NotesScreen  # TextArea: loaded when first needed
+
         location = display_path(self.services.notes.path(message.ticker))
         self.push_screen(NotesScreen(note, location))
 
@@ -230,6 +232,9 @@ class AiwatchApp(App[None]):
         self._summarise()
 
     def action_help(self) -> None:
+        from aiwatch.screens.detail import DetailScreen
+        from aiwatch.screens.notes import NotesScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen([

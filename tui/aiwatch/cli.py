@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from aiwatch import locations
@@ -22,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only for --version
+
     try:
         return version("aiwatch")
     except PackageNotFoundError:
@@ -35,7 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "deltas, cloud market share and your thesis notes, checked against the numbers.",
         epilog="Keys: ←/→ move, enter detail, ? help, q quit. Files: see --paths.",
     )
-    parser.add_argument("--version", action="version", version=f"aiwatch {package_version()}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument("--paths", action="store_true",
                         help="print where config, notes and cache live, then exit")
     parser.add_argument("--offline", action="store_true",
@@ -75,6 +76,9 @@ def make_app(
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.version:
+        print(f"aiwatch {package_version()}")
+        return
     if args.paths:
         for name, path in locations.all_paths().items():
             print(f"{name:>13}: {path}")

@@ -16,6 +16,7 @@ from aiwatch.widgets.share_bars import ShareBars
 from aiwatch.widgets.ticker_card import TickerCard
 
 WIDE, MEDIUM = 120, 80  # columns at which the cards go 4-up, then 2-up; below: a list
+MODES = {4: "-wide", 2: "-medium", 1: "-narrow"}
 
 
 def columns_for(width: int) -> int:
@@ -77,9 +78,12 @@ class WatchlistScreen(Screen[None]):
             card.now = now  # type: ignore[assignment]
 
     def on_resize(self, event: Resize) -> None:
-        columns = columns_for(event.size.width)
-        for name, count in (("-wide", 4), ("-medium", 2), ("-narrow", 1)):
-            self.set_class(columns == count, name)
+        """Switch the grid's mode class only when the width crosses a threshold: each class
+        change restyles the whole screen."""
+        mode = MODES[columns_for(event.size.width)]
+        if not self.has_class(mode):
+            self.remove_class(*MODES.values(), update=False)
+            self.add_class(mode)
 
     @property
     def columns(self) -> int:
