@@ -78,7 +78,7 @@ async def test_offline_flag_never_asks(make_test_app, fake_yahoo: FakeYahoo) -> 
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
         assert app.summaries["MSFT"].figures.quote.origin.kind is Provenance.CACHED
-        assert app.status.endswith("offline")
+        assert app.status.startswith("offline · cached prices")
     assert len(fake_yahoo.seen) == asked
 
 

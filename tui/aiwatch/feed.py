@@ -109,10 +109,10 @@ def _price_origin(view: TickerView) -> Origin | None:
 
 
 def status_line(views: Iterable[TickerView], now: datetime, problems: Iterable[str] = ()) -> str:
-    """Data as-of for the status bar: which sources the cards show, and their dates."""
+    """The status bar: what went wrong, then which sources the cards show and their dates."""
     views = list(views)
     origins = price_origins(views)
-    parts = []
+    parts = list(problems)  # first: what needs attention survives a narrow status bar
     live = [o for o in origins if o.kind is Provenance.LIVE]
     cached = [o for o in origins if o.kind is Provenance.CACHED]
     snapshot = [o for o in origins if o.kind is Provenance.SNAPSHOT]
@@ -130,7 +130,6 @@ def status_line(views: Iterable[TickerView], now: datetime, problems: Iterable[s
                for q in v.fundamentals.quarters if q.report_date and q.report_date <= now.date()]
     if reports:
         parts.append(f"earnings to {max(reports):%Y-%m-%d}")
-    parts.extend(problems)
     return " · ".join(parts) if parts else "no data"
 
 
