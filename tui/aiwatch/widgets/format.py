@@ -55,23 +55,16 @@ def age(seconds: float) -> str:
     return f"{int(seconds)} s"
 
 
-def provenance(origin: Origin | None, now: datetime) -> str:
-    """'live', 'cached 3 h ago' or 'snapshot · 2026-10-06'."""
+def provenance(origin: Origin | None, now: datetime, short: bool = False) -> str:
+    """'live', 'cached 3 h ago' or 'snapshot · 2026-10-06'; short, for tight corners where
+    the date shows elsewhere: 'live', 'cached 3 h' or 'snapshot'."""
     if origin is None:
-        return "no data"
-    if origin.kind is Provenance.LIVE:
-        return "live"
+        return "" if short else "no data"
     if origin.kind is Provenance.CACHED:
-        return f"cached {age((now - origin.as_of).total_seconds())} ago"
-    return f"snapshot · {origin.as_of:%Y-%m-%d}"
-
-
-def short_provenance(origin: Origin | None, now: datetime) -> str:
-    """'live', 'cached 3 h' or 'snapshot': for tight corners, the date being shown elsewhere."""
-    if origin is None:
-        return ""
-    if origin.kind is Provenance.CACHED:
-        return f"cached {age((now - origin.as_of).total_seconds())}"
+        ago = age((now - origin.as_of).total_seconds())
+        return f"cached {ago}" if short else f"cached {ago} ago"
+    if origin.kind is Provenance.SNAPSHOT and not short:
+        return f"snapshot · {origin.as_of:%Y-%m-%d}"
     return origin.kind.value
 
 

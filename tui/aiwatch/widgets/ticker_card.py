@@ -22,7 +22,6 @@ from aiwatch.widgets.format import (
     number,
     provenance,
     range_bar,
-    short_provenance,
     signed,
     sparkline,
 )
@@ -146,7 +145,7 @@ class TickerCard(Widget, can_focus=True):
         fiscal = (fiscal_label(q.quarter_end, company.fiscal_year_end_month), "bold")
         calendar = (f" ({calendar_label(q.quarter_end)})", MUTED)
         origin = s.view.fundamentals.origin if s.view.fundamentals else None
-        source = Text(short_provenance(origin, self.now) if self.now else "", style=MUTED)
+        source = Text(provenance(origin, self.now, short=True) if self.now else "", style=MUTED)
         title = fit([
             spread(Text.assemble(("Latest quarter ", MUTED), fiscal, calendar), source, width),
             spread(Text.assemble(fiscal, calendar), source, width),

@@ -1,0 +1,39 @@
+"""How numbers and provenance read on screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aiwatch.model import Origin, Provenance
+from aiwatch.widgets.format import age, money, provenance, signed
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (0, "0 s"), (59, "59 s"), (60, "1 min"), (3599, "59 min"), (3 * 3600 + 5, "3 h"),
+    (2 * 86400, "2 d"), (-5, "0 s"),
+])
+def test_age(seconds: float, text: str) -> None:
+    assert age(seconds) == text
+
+
+def test_provenance_long_and_short() -> None:
+    cached = Origin(Provenance.CACHED, NOW - timedelta(hours=3))
+    snapshot = Origin(Provenance.SNAPSHOT, datetime(2026, 10, 6, tzinfo=UTC))
+    live = Origin(Provenance.LIVE, NOW)
+    assert [provenance(o, NOW) for o in (live, cached, snapshot, None)] == [
+        "live", "cached 3 h ago", "snapshot · 2026-10-06", "no data"]
+    assert [provenance(o, NOW, short=True) for o in (live, cached, snapshot, None)] == [
+        "live", "cached 3 h", "snapshot", ""]
+
+
+def test_signed_and_money() -> None:
+    assert str(signed(3.04, "%")) == "+3.0%"
+    assert str(signed(-1.3152, "%", digits=2)) == "−1.32%"
+    assert str(signed(None)) == "n/a"
+    assert money(37.6e9, "USD") == "$37.6bn"
+    assert money(243.38e9, "CNY") == "RMB 243.4bn"
+    assert money(None, "USD") == "n/a"
