@@ -149,3 +149,13 @@ async def test_tiny_terminal_does_not_crash(make_test_app) -> None:
         await pilot.press("l", "l", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
+
+
+async def test_command_palette_opens_a_detail_screen(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"detail googl", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.ticker == "GOOGL"

@@ -254,3 +254,7 @@ class AiwatchApp(App[None]):
                 f"Detail: {ticker}", f"Chart and earnings table for {ticker}",
                 lambda t=ticker: self.post_message(OpenDetail(t)),
             )
+            yield SystemCommand(
+                f"Note: {ticker}", f"Edit the thesis note for {ticker}",
+                lambda t=ticker: self.post_message(OpenNote(t)),
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
@@ -43,9 +44,13 @@ class EarningsTable(DataTable[Text | str]):
             return
         view, company = summary.view, summary.view.company
         quarters = view.fundamentals.quarters
-        self.border_title = f"Earnings · {company.cloud_label or 'cloud'}: {company.cloud_segment}"
-        basis = next((q.eps_basis for q in quarters if q.eps_basis), "")
-        self.border_subtitle = f"EPS: {basis}" if basis else ""
+        self.border_title = escape(
+            f"Earnings · {company.cloud_label or 'cloud'}: {company.cloud_segment}")
+        bases = list(dict.fromkeys(q.eps_basis for q in quarters[:8] if q.eps_basis))
+        subtitle = f"EPS: {bases[0]}" if bases else ""
+        if len(bases) > 1:
+            subtitle = f"EPS basis varies by quarter; newest: {bases[0]}"
+        self.border_subtitle = escape(subtitle)
         for q in quarters[:8]:
             segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
             figures = [
