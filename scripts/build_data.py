@@ -53,7 +53,10 @@ def write_sources(tables: dict[str, list[dict[str, str]]], price_last: dict[str,
         for row in rows:
             key = row.get("ticker") or row.get("provider", "")
             when = row.get("quarter_end") or row.get("period") or row.get("next_report_date", "")
-            by_url[row["source_url"]].append(f"{name.removesuffix('.csv')} {key} {when}")
+            dated = row.get("published") or row.get("report_date") or ""
+            note = f" (published {dated})" if row.get("published") else (
+                f" (reported {dated})" if dated else "")
+            by_url[row["source_url"]].append(f"{name.removesuffix('.csv')} {key} {when}{note}")
     lines = [
         "# Where the bundled figures come from",
         "",
