@@ -141,9 +141,9 @@ class AiwatchApp(App[None]):
     def _schedule_refresh(self) -> None:
         """The next refresh starts after this one ends, so two can never overlap."""
         minutes = self.services.config.refresh_minutes
-        self._next_refresh = self.set_timer(minutes * 60, self._auto_refresh)
+        self._next_refresh = self.set_timer(minutes * 60, self._scheduled_refresh)
 
-    def _auto_refresh(self) -> None:
+    def _scheduled_refresh(self) -> None:
         self._next_refresh = None
         if market_open(self.services.clock()):
             self.start_refresh()

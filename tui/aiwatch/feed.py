@@ -42,8 +42,9 @@ def base_views(snapshot: Snapshot, tickers: Iterable[str]) -> dict[str, TickerVi
     return views
 
 
-def _wins(new: Origin, old: Origin | None) -> bool:
-    return old is None or RANK[new.kind] >= RANK[old.kind]
+def _wins(new: Origin, old: PriceHistory | Quote | Fundamentals | None) -> bool:
+    """Whether a part from `new` may replace the `old` part (None: nothing to replace)."""
+    return old is None or RANK[new.kind] >= RANK[old.origin.kind]
 
 
 def merge_quarters(
@@ -71,15 +72,14 @@ def merge(
 ) -> TickerView:
     """The view with each given part applied where it ranks at least as high as the old."""
     changes: dict[str, object] = {}
-    if history and history.closes and _wins(history.origin, view.history and
-                                            view.history.origin):
+    if history and history.closes and _wins(history.origin, view.history):
         changes["history"] = history
         if view.quote and RANK[view.quote.origin.kind] < RANK[history.origin.kind]:
             changes["quote"] = None  # an older quote must not sit on newer closes
-    if quote and _wins(quote.origin, view.quote and view.quote.origin):
+    if quote and _wins(quote.origin, view.quote):
         changes["quote"] = quote
     old = view.fundamentals
-    if fundamentals and _wins(fundamentals.origin, old and old.origin):
+    if fundamentals and _wins(fundamentals.origin, old):
         quarters = merge_quarters(old.quarters if old else (), fundamentals.quarters)
         changes["fundamentals"] = replace(
             fundamentals, quarters=quarters,

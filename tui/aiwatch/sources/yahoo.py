@@ -397,6 +397,8 @@ def _number(value: Any) -> float | None:
 
 def _closes(frame: pd.DataFrame | None, symbol: str) -> tuple[tuple[date, ...], tuple[float, ...]]:
     """The raw daily closes of one ticker in download's (Price, Ticker) frame, oldest first."""
+    if frame is None:
+        return (), ()
     try:
         series = frame["Close"][symbol].dropna()
     except (KeyError, TypeError):
@@ -448,7 +450,7 @@ def _quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: lis
     by_eps = {q.date(): (_number(row.get("epsEstimate")), _number(row.get("epsActual")))
               for q, row in eps.iterrows() if isinstance(q, datetime)}
     by_income = _income(income)
-    money = {"currency": currency} if (currency := _financial_currency(income_answer)) else {}
+    currency = _financial_currency(income_answer) or "USD"
     quarters = []
     for quarter_end in sorted(by_eps.keys() | by_income.keys(), reverse=True):
         report = next((r for r in reports
@@ -466,7 +468,7 @@ def _quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: lis
             eps_reported=reported,
             revenue=revenue,
             net_income=net_income,
-            **money,
+            currency=currency,
             source_url=f"https://finance.yahoo.com/quote/{symbol}/financials/",
         ))
     return tuple(quarters)

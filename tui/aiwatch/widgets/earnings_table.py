@@ -40,10 +40,11 @@ class EarningsTable(DataTable[Text | str]):
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         self.clear()
-        if summary is None or summary.view.fundamentals is None:
+        fundamentals = summary.view.fundamentals if summary else None
+        if summary is None or fundamentals is None:
             return
         view, company = summary.view, summary.view.company
-        quarters = view.fundamentals.quarters
+        quarters = fundamentals.quarters
         self.border_title = escape(
             f"Earnings · {company.cloud_label or 'cloud'}: {company.cloud_segment}")
         bases = list(dict.fromkeys(q.eps_basis for q in quarters[:8] if q.eps_basis))
@@ -53,7 +54,7 @@ class EarningsTable(DataTable[Text | str]):
         self.border_subtitle = escape(subtitle)
         for q in quarters[:8]:
             segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
-            figures = [
+            figures: list[Text | str] = [
                 number(q.eps_estimate),
                 number(q.eps_reported),
                 signed(surprise_pct(q.eps_estimate, q.eps_reported), "%"),

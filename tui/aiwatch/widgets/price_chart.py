@@ -17,10 +17,10 @@ class PriceChart(PlotextPlot):
         if dates:
             plt.plot(list(range(len(dates))), closes, marker="braille")
             positions = self._ticks(len(dates))
-            plt.xticks(positions, [dates[i].isoformat() for i in positions])
+            plt.xticks([float(i) for i in positions], [dates[i].isoformat() for i in positions])
             # plotext dedupes ticks through a set, so their order (and which label survives
             # an overlap) changed with Python's hash seed; put them back in order.
-            monitor = plt.monitor
+            monitor = plt.monitor  # type: ignore[attr-defined]  # plotext's figure state
             ordered = sorted(zip(monitor.xticks[0], monitor.xlabels[0], strict=True))
             monitor.xticks[0] = [tick for tick, _ in ordered]
             monitor.xlabels[0] = [label for _, label in ordered]
