@@ -28,7 +28,7 @@ SHOTS = {  # file name -> (screen, size)
 async def shoot(name: str, screen: str, size: str) -> None:
     from aiwatch.cli import make_app
 
-    app = make_app(clock=lambda: FIXED_NOW)
+    app = make_app(clock=lambda: FIXED_NOW, offline=True)  # as the snapshot tests run
     async with app.run_test(size=SIZES[size]) as pilot:
         await pilot.pause()
         await pilot.press(*SCREENS[screen])
