@@ -159,3 +159,19 @@ async def test_command_palette_opens_a_detail_screen(make_test_app) -> None:
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.ticker == "GOOGL"
+
+
+async def test_unusable_data_and_cache_dirs_are_reported_not_fatal(
+    make_test_app, tmp_home: Path, monkeypatch
+) -> None:
+    blocker = tmp_home / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert "cannot write" in app.status and "cache unavailable" in app.status
+        assert "cannot read the notes of BABA, AMZN, MSFT, GOOGL: Not a directory" in app.status
+        assert len(app._notifications) == 3
+        assert app.summaries["BABA"].figures.quote.price == 164.32  # the data is all there

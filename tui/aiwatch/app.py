@@ -84,6 +84,8 @@ class AiwatchApp(App[None]):
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
         self.push_screen(WatchlistScreen(self.tickers))
+        for problem in self.problems:  # the status bar may be too narrow to say it all
+            self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
 
@@ -156,18 +158,23 @@ class AiwatchApp(App[None]):
         self.start_refresh(force=True)
 
     def _load_notes(self) -> list[str]:
-        """Seed missing notes, then read them all; a failure is reported, never fatal."""
+        """Seed missing notes, then read them all; failures come back as one line each for
+        seeding and for reading, never as an exception."""
         notes = self.services.notes
         problems = []
         try:
             notes.seed(list(self.tickers))
         except NotesError as exc:
             problems.append(str(exc))
+        unreadable: dict[str, str] = {}
         for ticker in self.tickers:
             try:
                 self.note_texts[ticker] = notes.read(ticker).text
             except NotesError as exc:
-                problems.append(str(exc))
+                unreadable[ticker] = exc.reason
+        if unreadable:
+            reasons = "; ".join(dict.fromkeys(unreadable.values()))
+            problems.append(f"cannot read the notes of {', '.join(unreadable)}: {reasons}")
         return problems
 
     def _summarise(self) -> None:

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from aiwatch.messages import OpenNote
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.earnings_table import EarningsTable
-from aiwatch.widgets.format import MUTED, provenance, signed
+from aiwatch.widgets.format import MUTED, WARN, provenance, signed
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
 
@@ -76,7 +76,7 @@ class DetailScreen(Screen[None]):
                 (f"   {provenance(f.quote.origin, now)}", MUTED),
             ))
         if s.view.error:
-            head.append(f"\n⚠ {s.view.error}", style="#E5534B")
+            head.append(f"\n⚠ {s.view.error}", style=WARN)
         return head
 
     def _show_chart(self, s: TickerSummary) -> None:
@@ -95,7 +95,9 @@ class DetailScreen(Screen[None]):
         """The checks, then the note itself as Markdown (never as Rich markup)."""
         width = min(self.size.width - 4, 60)
         checks = [check_line(r, width) for r in s.checks]
-        note = Markdown(s.note) if s.note.strip() else Text("(no note)", style=MUTED)
+        # Markdown, not Rich markup; no hyperlinks, so a link in a note is text, not an action
+        note = (Markdown(s.note, hyperlinks=False) if s.note.strip()
+                else Text("(no note)", style=MUTED))
         return Group(
             Text("Thesis checks", style="bold"),
             *(checks or [Text("no checks in the note", style=MUTED)]),

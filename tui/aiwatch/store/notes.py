@@ -54,6 +54,10 @@ def editor_command(env: Mapping[str, str], path: Path) -> list[str] | None:
 class NotesError(Exception):
     """A note could not be read or written; the message says which file and why."""
 
+    def __init__(self, action: str, path: Path, exc: OSError) -> None:
+        self.reason = exc.strerror or str(exc)
+        super().__init__(f"cannot {action} {path}: {self.reason}")
+
 
 class NotesStore:
     def __init__(self, directory: Path, seeds: Path) -> None:
@@ -86,7 +90,7 @@ class NotesStore:
         except FileNotFoundError:
             return Note(ticker, "", None)
         except OSError as exc:
-            raise NotesError(f"cannot read {target}: {exc.strerror or exc}") from exc
+            raise NotesError("read", target, exc) from exc
         return Note(ticker, text, stat.st_mtime_ns)
 
     def save(self, note: Note, now: datetime) -> SaveResult:
@@ -115,4 +119,4 @@ class NotesStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise NotesError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise NotesError("write", target, exc) from exc

@@ -12,6 +12,7 @@ from aiwatch.model import Origin, Provenance
 UP = "#4EBF71"
 DOWN = "#E5534B"
 MUTED = "#8A8F98"
+WARN = "#D29922"  # a refresh problem: the figures shown are the last good ones
 NA = "n/a"
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 

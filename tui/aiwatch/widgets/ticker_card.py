@@ -19,6 +19,7 @@ from aiwatch.widgets.format import (
     MUTED,
     NA,
     UP,
+    WARN,
     number,
     provenance,
     range_bar,
@@ -181,5 +182,5 @@ class TickerCard(Widget, can_focus=True):
                               overflow="ellipsis"))
         lines.extend(check_line(result, width) for result in s.checks)
         if s.view.error:
-            lines.append(Text(f"⚠ {s.view.error}", style=DOWN, no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(f"⚠ {s.view.error}", style=WARN, no_wrap=True, overflow="ellipsis"))
         return lines
