@@ -193,3 +193,15 @@ async def test_r_picks_up_a_note_edited_outside(make_test_app, tmp_home: Path) -
         summary = app.summaries["MSFT"]
         assert summary.thesis_lines == ("Edited in vim.",)
         assert [r.passed for r in summary.checks] == [False]
+
+
+async def test_app_keys_type_text_in_the_editor(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_editor(app, pilot)
+        area = screen.query_one("#editor")
+        area.move_cursor(area.document.end)
+        await pilot.press("q", "question_mark", "r", "n", "e", "h", "l")
+        await pilot.pause()
+        assert app.is_running and app.screen is screen
+        assert screen.text.endswith("q?rnehl")
