@@ -174,3 +174,17 @@ async def test_a_corrupt_cache_is_reported_and_the_app_still_starts(
         assert "cache was unreadable: moved aside" in app.status
         assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
     assert list(cache_file.parent.glob("cache.sqlite3.corrupt-*"))
+
+
+def test_detail_with_live_data_snapshot(snap_compare, make_test_app,
+                                        fake_yahoo: FakeYahoo) -> None:
+    """Live price with its market time; live earnings merged over the snapshot's quarters."""
+    app = make_test_app(session=fake_yahoo)
+
+    async def wait_then_open(pilot) -> None:  # noqa: ANN001
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("l", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app, run_before=wait_then_open, terminal_size=(140, 45))

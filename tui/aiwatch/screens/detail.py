@@ -14,7 +14,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from aiwatch.market import NEW_YORK
 from aiwatch.messages import OpenNote
+from aiwatch.model import Provenance
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.earnings_table import EarningsTable
 from aiwatch.widgets.format import MUTED, WARN, provenance, signed
@@ -75,6 +77,9 @@ class DetailScreen(Screen[None]):
                 signed(change[1] if change else None, "%", digits=2),
                 (f"   {provenance(f.quote.origin, now)}", MUTED),
             ))
+            if f.quote.origin.kind is not Provenance.SNAPSHOT:
+                market_time = f.quote.as_of.astimezone(NEW_YORK)
+                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} New York", style=MUTED)
         if s.view.error:
             head.append(f"\n⚠ {s.view.error}", style=WARN)
         return head

@@ -16,6 +16,7 @@ from aiwatch.metrics import (
     segment_for,
     surprise_pct,
 )
+from aiwatch.model import Provenance
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.format import MUTED, NA, money, number, signed
 
@@ -45,8 +46,11 @@ class EarningsTable(DataTable[Text | str]):
             return
         view, company = summary.view, summary.view.company
         quarters = fundamentals.quarters
+        source = fundamentals.origin.kind.value
+        if fundamentals.origin.kind is not Provenance.SNAPSHOT:
+            source += " from Yahoo; capex, stated YoY and older quarters from the snapshot"
         self.border_title = escape(
-            f"Earnings · {company.cloud_label or 'cloud'}: {company.cloud_segment}")
+            f"Earnings ({source}) · cloud: {company.cloud_segment}")
         bases = list(dict.fromkeys(q.eps_basis for q in quarters[:8] if q.eps_basis))
         subtitle = f"EPS: {bases[0]}" if bases else ""
         if len(bases) > 1:
