@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from aiwatch.feed import base_views, merge, status_line, with_errors
-from aiwatch.locations import display_path
+from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
 from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished
 from aiwatch.model import CloudShare, TickerView
@@ -249,7 +249,7 @@ class AiwatchApp(App[None]):
             ("Watchlist", list(WatchlistScreen.BINDINGS)),
             ("Detail", list(DetailScreen.BINDINGS)),
             ("Note editor", list(NotesScreen.BINDINGS)),
-        ]))
+        ], {name: display_path(path) for name, path in user_paths().items()}))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -43,14 +43,14 @@ def bundled_data_dir() -> Path:
     return Path(__file__).parent / "data"
 
 
+def user_paths() -> dict[str, Path]:
+    """The user's own files, as the help screen lists them."""
+    return {"config": config_file(), "notes": notes_dir(), "cache": cache_file()}
+
+
 def all_paths() -> dict[str, Path]:
     """What `aiwatch --paths` prints."""
-    return {
-        "config": config_file(),
-        "notes": notes_dir(),
-        "cache": cache_file(),
-        "bundled data": bundled_data_dir(),
-    }
+    return {**user_paths(), "bundled data": bundled_data_dir()}
 
 
 def display_path(path: Path) -> str:

@@ -6,11 +6,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
+
+SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
 
 
 def _key_label(binding: Binding) -> str:
@@ -21,11 +24,17 @@ def _key_label(binding: Binding) -> str:
     )
 
 
-def keys_table(title: str, bindings: list[BindingType]) -> Table:
+def _table(title: str) -> Table:
+    """A titled two-column list: a highlighted name, then what it means."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None,
                   show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold #FFB000", no_wrap=True)
     table.add_column()
+    return table
+
+
+def keys_table(title: str, bindings: list[BindingType]) -> Table:
+    table = _table(title)
     seen = set()
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description not in seen:
@@ -35,14 +44,17 @@ def keys_table(title: str, bindings: list[BindingType]) -> Table:
 
 
 def metrics_table() -> Table:
-    table = Table(title="Thesis checks  (in a note: check: cloud_yoy >= 20)",
-                  title_justify="left", title_style="bold", box=None, show_header=False,
-                  padding=(0, 2, 0, 0))
-    table.add_column(style="bold #FFB000", no_wrap=True)
-    table.add_column()
+    table = _table("Thesis checks  (in a note: check: cloud_yoy >= 20)")
     for name, meaning in METRICS.items():
         table.add_row(name, meaning)
     table.add_row("operators", Text("  ".join(OPERATORS)))
+    return table
+
+
+def paths_table(paths: dict[str, str]) -> Table:
+    table = _table("Files  (aiwatch --paths)")
+    for name, path in paths.items():
+        table.add_row(name, Text(path))
     return table
 
 
@@ -51,17 +63,28 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[BindingType]]], paths: dict[str, str]
+    ) -> None:
         super().__init__()
         self.sections = sections
+        self.paths = paths
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "aiwatch · keys"
             body.border_subtitle = "esc to close"
-            for title, bindings in self.sections:
-                yield Static(keys_table(title, bindings), classes="help-section")
-            yield Static(metrics_table(), classes="help-section")
+            with Horizontal(id="help-columns"):
+                with Vertical(id="help-keys"):
+                    for title, bindings in self.sections:
+                        yield Static(keys_table(title, bindings), classes="help-section")
+                with Vertical(id="help-metrics"):
+                    yield Static(metrics_table(), classes="help-section")
+                    yield Static(paths_table(self.paths), classes="help-section")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()  # arrows and page keys scroll a long help
+
+    def on_resize(self, event: Resize) -> None:
+        """Keys and metrics side by side when there is room, one under the other if not."""
+        self.set_class(event.size.width >= SIDE_BY_SIDE, "-wide")
