@@ -3,6 +3,8 @@ the background, keep the last good data, show where every price came from."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -188,3 +190,26 @@ def test_detail_with_live_data_snapshot(snap_compare, make_test_app,
         await pilot.pause()
 
     assert snap_compare(app, run_before=wait_then_open, terminal_size=(140, 45))
+
+
+async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: FakeYahoo) -> None:
+    release = threading.Event()
+    asked = threading.Event()
+
+    def hang() -> Exception:
+        asked.set()
+        release.wait(30)  # a connection accepted and never answered
+        return curl.Timeout("Operation timed out", 28)
+
+    fake_yahoo.error = hang
+    app = make_test_app(session=fake_yahoo)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await asyncio.to_thread(asked.wait, 10)
+            assert "refreshing" in app.status
+            await pilot.press("q")
+        refresh_threads = [t for t in threading.enumerate() if t.name == "aiwatch-refresh"]
+        assert refresh_threads and all(t.daemon and t.is_alive() for t in refresh_threads)
+        assert not app.is_running  # the app ended while the refresh was still stuck
+    finally:
+        release.set()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from aiwatch.background import in_daemon_thread
 from aiwatch.feed import base_views, merge, status_line, with_errors
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
@@ -111,10 +112,12 @@ class AiwatchApp(App[None]):
         self._update_status()
         self._refresh_worker(force)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, force: bool) -> None:
-        outcome = self.services.refresher.refresh(self.tickers, force)
-        self.post_message(RefreshFinished(outcome, self.tickers))
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def _refresh_worker(self, force: bool) -> None:
+        tickers = self.tickers
+        outcome = await in_daemon_thread(
+            "aiwatch-refresh", lambda: self.services.refresher.refresh(tickers, force))
+        self.post_message(RefreshFinished(outcome, tickers))
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         outcome = message.outcome
