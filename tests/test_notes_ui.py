@@ -205,3 +205,18 @@ async def test_app_keys_type_text_in_the_editor(make_test_app) -> None:
         await pilot.pause()
         assert app.is_running and app.screen is screen
         assert screen.text.endswith("q?rnehl")
+
+
+async def test_r_clears_note_trouble_once_fixed(make_test_app, tmp_home: Path) -> None:
+    folder = notes_dir(tmp_home)
+    folder.parent.mkdir(parents=True)
+    folder.write_text("a file where the notes folder should be")
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "cannot read the notes of" in app.status
+        folder.unlink()
+        await pilot.press("r")
+        await pilot.pause()
+        assert "notes" not in app.status
+        assert "RMB 380bn" in app.summaries["BABA"].note  # seeded now that it can be

@@ -71,21 +71,22 @@ class AiwatchApp(App[None]):
         self.shares: tuple[CloudShare, ...] = services.snapshot.shares
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
-        self.problems: list[str] = []  # config and notes trouble, shown in the status bar
+        # config and cache trouble, known from the start; shown in the status bar
+        self.problems = (*services.config.problems, *services.startup_problems)
+        self.notes_problems: list[str] = []  # from the last reading of the notes
         self.refresh_note = ""  # the refresh's state or last failure
         self._next_refresh: Timer | None = None
 
     def on_mount(self) -> None:
         """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
         self.now = self.services.clock()
-        self.problems = [*self.services.config.problems, *self.services.startup_problems]
-        self.problems += self._load_notes()
+        self.notes_problems = self._load_notes()
         for ticker, cached in self.services.refresher.cached(self.tickers).items():
             self.views[ticker] = merge(self.views[ticker], history=cached.history,
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
         self.push_screen(WatchlistScreen(self.tickers))
-        for problem in self.problems:  # the status bar may be too narrow to say it all
+        for problem in [*self.problems, *self.notes_problems]:  # the status bar may be narrow
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
@@ -97,7 +98,7 @@ class AiwatchApp(App[None]):
     def _update_status(self) -> None:
         extra = [self.refresh_note] if self.refresh_note else []
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
-                                  [*extra, *self.problems])
+                                  [*extra, *self.problems, *self.notes_problems])
 
     def start_refresh(self, force: bool = False) -> None:
         """Ask Yahoo for what is stale, in a thread; the UI keeps running meanwhile."""
@@ -236,10 +237,12 @@ class AiwatchApp(App[None]):
         self.reload_notes()
 
     def reload_notes(self) -> None:
-        """Pick up notes edited outside the app."""
-        for problem in self._load_notes():
+        """Pick up notes edited outside the app (and forget note trouble that is gone)."""
+        self.notes_problems = self._load_notes()
+        for problem in self.notes_problems:
             self.notify(problem, severity="error", markup=False)
         self._summarise()
+        self._update_status()
 
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen
