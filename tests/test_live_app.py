@@ -213,3 +213,6 @@ async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: 
         assert not app.is_running  # the app ended while the refresh was still stuck
     finally:
         release.set()
+        for thread in threading.enumerate():  # let it finish inside this test
+            if thread.name == "aiwatch-refresh":
+                thread.join(10)

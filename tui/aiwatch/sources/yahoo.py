@@ -18,8 +18,8 @@ import logging
 import math
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -132,12 +132,11 @@ class YahooSource:
     def _download(self, symbols: list[str]) -> pd.DataFrame | None:
         yf = self._yfinance()
         try:
-            with _quiet():
-                # One ticker after the other: yfinance's threads race to create its tz
-                # database ("database is locked"), and a background refresh need not hurry.
-                return yf.download(symbols, period="1y", interval="1d", auto_adjust=False,
-                                   actions=False, session=self._http(), progress=False,
-                                   threads=False, timeout=self._timeout)
+            # One ticker after the other: yfinance's threads race to create its tz
+            # database ("database is locked"), and a background refresh need not hurry.
+            return yf.download(symbols, period="1y", interval="1d", auto_adjust=False,
+                               actions=False, session=self._http(), progress=False,
+                               threads=False, timeout=self._timeout)
         except Exception as exc:  # yfinance scrapes: an odd answer can break it anywhere
             raise self._unexpected(exc) from exc
 
@@ -145,14 +144,13 @@ class YahooSource:
         yf = self._yfinance()
         _forget_memo(yf)
         try:
-            with _quiet():
-                ticker = yf.Ticker(symbol, session=self._http())
-                eps = ticker.get_earnings_history()
-                income = ticker.get_income_stmt(freq="quarterly")
-                # Read from the wire instead: yfinance's dict drops whether the date is
-                # confirmed, and turns the timestamp into a date in this machine's time zone.
-                ticker.get_calendar()
-                reports = _reports(ticker.get_earnings_dates(limit=12))
+            ticker = yf.Ticker(symbol, session=self._http())
+            eps = ticker.get_earnings_history()
+            income = ticker.get_income_stmt(freq="quarterly")
+            # Read from the wire instead: yfinance's dict drops whether the date is
+            # confirmed, and turns the timestamp into a date in this machine's time zone.
+            ticker.get_calendar()
+            reports = _reports(ticker.get_earnings_dates(limit=12))
         except Exception as exc:  # as in _download
             raise self._unexpected(exc) from exc
         return eps, income, reports
@@ -198,6 +196,7 @@ class YahooSource:
     def _yfinance(self) -> Any:
         import yfinance
 
+        _quiet_pandas()  # every fetch: a test harness may have reset the filters meanwhile
         if not self._configured:
             with suppress(OSError):  # unwritable: yfinance then runs without its caches
                 self._cache_dir.mkdir(parents=True, exist_ok=True)
@@ -373,14 +372,15 @@ def _silence(logger: logging.Logger) -> None:
     logger.propagate = False
 
 
-@contextmanager
-def _quiet() -> Iterator[None]:
-    """yfinance trips pandas 3 deprecations on every call: none of them is for our user."""
+def _quiet_pandas() -> None:
+    """yfinance trips pandas 3 deprecations on every call: none of them is for our user.
+
+    A standing filter, set before each fetch, rather than warnings.catch_warnings(): that one
+    swaps the process-wide filter list and races with any other thread doing the same.
+    """
     from pandas.errors import Pandas4Warning
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Pandas4Warning)
-        yield
+    warnings.filterwarnings("ignore", category=Pandas4Warning, module=r"yfinance(\.|$)")
 
 
 # --- from frames and answers to model objects ------------------------------------------------
