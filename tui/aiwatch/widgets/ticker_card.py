@@ -25,6 +25,7 @@ from aiwatch.widgets.format import (
     range_bar,
     signed,
     sparkline,
+    tone,
 )
 
 THESIS_LINES = 2
@@ -117,12 +118,11 @@ class TickerCard(Widget, can_focus=True):
         f = s.figures
         if f.quote is None:
             return [Text("no price data", style=MUTED)]
-        change = f.change
-        arrow = Text(" ▲ " if change and change[0] > 0 else " ▼ " if change and change[0] < 0
-                     else "   ", style=UP if change and change[0] > 0 else DOWN)
+        delta, delta_pct = f.change if f.change else (None, None)
+        arrow = Text(" ▲ " if delta and delta > 0 else " ▼ " if delta else "   ", style=tone(delta))
         price = (f"{f.quote.price:,.2f}", "bold")
-        absolute = signed(change[0] if change else None, digits=2)
-        percent = signed(change[1] if change else None, "%", digits=2)
+        absolute = signed(delta, digits=2)
+        percent = signed(delta_pct, "%", digits=2)
         head = fit([
             Text.assemble(price, (f" {f.quote.currency}", MUTED), arrow, absolute, " ", percent),
             Text.assemble(price, arrow, absolute, " ", percent),
