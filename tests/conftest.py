@@ -79,6 +79,7 @@ def make_test_app(tmp_home: Path):  # noqa: ANN201 - returns a factory
 # --- Yahoo without the network ---------------------------------------------------------------
 
 YAHOO_FIXTURES = Path(__file__).parent / "fixtures" / "yahoo"
+SOURCED_DATA = Path(__file__).resolve().parent.parent / "data"  # what the fixtures are built from
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 JSON = "application/json;charset=utf-8"
 NOT_FOUND_PAGE = b"<html><body>Not Found</body></html>"

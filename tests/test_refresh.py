@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import YAHOO_FIXTURES, FakeYahoo, reset_yfinance
+from conftest import SOURCED_DATA, FakeYahoo, reset_yfinance
 from curl_cffi.requests import exceptions as curl
 
 from aiwatch.model import Provenance
@@ -37,7 +37,7 @@ class Clock:
 
 
 def last_close(ticker: str) -> float:
-    path = YAHOO_FIXTURES / "source" / "prices" / f"{ticker}.csv"
+    path = SOURCED_DATA / "prices" / f"{ticker}.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         return float(list(csv.DictReader(handle))[-1]["close"])
 

@@ -17,7 +17,7 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import YAHOO_FIXTURES, FakeYahoo, NetworkBlocked, reset_yfinance
+from conftest import SOURCED_DATA, FakeYahoo, NetworkBlocked, reset_yfinance
 from curl_cffi.requests import Session
 from curl_cffi.requests import exceptions as curl
 
@@ -30,7 +30,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 
 
 def source_rows(name: str) -> list[dict[str, str]]:
-    with (YAHOO_FIXTURES / "source" / name).open(newline="", encoding="utf-8") as handle:
+    with (SOURCED_DATA / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
