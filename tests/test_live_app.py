@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -216,3 +216,29 @@ async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: 
         for thread in threading.enumerate():  # let it finish inside this test
             if thread.name == "aiwatch-refresh":
                 thread.join(10)
+
+
+@pytest.mark.parametrize(("when", "more_refreshes"), [
+    (FIXED_NOW, True),                        # Wednesday 10:00 in New York: market open
+    (datetime(2026, 11, 28, 15, 0, tzinfo=UTC), False),  # Saturday: prices do not move
+])
+async def test_auto_refresh_runs_only_while_the_market_is_open(
+    make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path, when: datetime, more_refreshes: bool
+) -> None:
+    (tmp_home / "config" / "aiwatch").mkdir(parents=True)
+    (tmp_home / "config" / "aiwatch" / "config.toml").write_text("refresh_minutes = 0.002\n")
+    app = make_test_app(session=fake_yahoo, clock=lambda: when)
+    calls = []
+    real_refresh = app.services.refresher.refresh
+
+    def counting(tickers, force=False):  # noqa: ANN001, ANN202
+        calls.append(force)
+        return real_refresh(tickers, force)
+
+    app.services.refresher.refresh = counting  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(1.0)  # the interval is 0.12 s
+        await settle(app, pilot)
+    assert (len(calls) > 1) is more_refreshes
+    assert calls[0] is False  # the first refresh respects the cache's freshness
