@@ -60,16 +60,17 @@ def make_app(
     """The app with its real services. Tests pass a fixed clock and a fake HTTP session (tmp
     XDG dirs come from the environment); `offline` builds no Yahoo source at all."""
     cache = Cache(locations.cache_file())
+    snapshot = load_snapshot(user_dir=locations.user_data_files_dir())
     source = None if offline else YahooSource(
         locations.yfinance_cache_dir(), session=session, clock=clock)
     services = Services(
-        snapshot=load_snapshot(),
+        snapshot=snapshot,
         notes=NotesStore(locations.notes_dir(), locations.bundled_data_dir() / "theses"),
         config=load_config(locations.config_file()),
         refresher=Refresher(cache, source, clock),
         clock=clock,
         force_first_refresh=force_refresh,
-        startup_problems=(cache.problem,) if cache.problem else (),
+        startup_problems=(*snapshot.problems, *((cache.problem,) if cache.problem else ())),
     )
     return AiwatchApp(services)
 

@@ -25,6 +25,11 @@ def config_file() -> Path:
     return config_dir() / "config.toml"
 
 
+def user_data_files_dir() -> Path:
+    """Where the user may add newer market-share and cloud-segment rows (same CSV columns)."""
+    return config_dir() / "data"
+
+
 def notes_dir() -> Path:
     return data_dir() / "notes"
 
@@ -45,7 +50,8 @@ def bundled_data_dir() -> Path:
 
 def user_paths() -> dict[str, Path]:
     """The user's own files, as the help screen lists them."""
-    return {"config": config_file(), "notes": notes_dir(), "cache": cache_file()}
+    return {"config": config_file(), "notes": notes_dir(), "cache": cache_file(),
+            "your data": user_data_files_dir()}
 
 
 def all_paths() -> dict[str, Path]:

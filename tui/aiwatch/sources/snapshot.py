@@ -1,4 +1,5 @@
-"""The bundled snapshot: real, sourced, dated figures shipped in aiwatch/data/.
+"""The bundled snapshot: real, sourced, dated figures shipped in aiwatch/data/, plus newer
+cloud-share and cloud-segment quarters the user may keep in the config dir.
 
 It is what a first run (or an offline one) paints, and the only source of cloud-segment and
 market-share figures, which Yahoo does not carry.
@@ -8,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from aiwatch.locations import bundled_data_dir
 from aiwatch.model import (
@@ -26,6 +28,8 @@ from aiwatch.model import (
     Provenance,
 )
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -37,6 +41,7 @@ class Snapshot:
     cloud: dict[str, tuple[CloudSegment, ...]]  # all segments, newest first
     shares: tuple[CloudShare, ...]
     fundamentals_as_of: date
+    problems: tuple[str, ...] = ()  # what was wrong with the user's own data files
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -93,8 +98,8 @@ def _segment(row: dict[str, str]) -> CloudSegment:
         revenue=_num(row["revenue"]),
         currency=row["currency"],
         yoy_pct=_num(row["yoy_pct"]),
-        operating_income=_num(row["operating_income"]),
-        source_url=row["source_url"],
+        operating_income=_num(row.get("operating_income", "")),
+        source_url=row.get("source_url", ""),
     )
 
 
@@ -105,13 +110,44 @@ def _share(row: dict[str, str]) -> CloudShare:
         period=row["period"],
         share_pct=float(row["share_pct"]),
         firm=row["firm"],
-        source_url=row["source_url"],
-        published=_day(row["published"]),
+        source_url=row.get("source_url", ""),
+        published=_day(row.get("published", "")),
     )
 
 
-def load_snapshot(root: Path | None = None) -> Snapshot:
-    """Read the bundled files; `root` lets tests point at a copy."""
+def _user_rows(
+    path: Path | None, parse: Callable[[dict[str, str]], T]
+) -> tuple[list[T], list[str]]:
+    """Rows of the user's own CSV (same columns as the bundled one); a bad row is skipped
+    and named, a missing file is simply none."""
+    if path is None or not path.exists():
+        return [], []
+    parsed: list[T] = []
+    bad: list[str] = []
+    try:
+        for line, row in enumerate(_rows(path), start=2):
+            try:
+                parsed.append(parse(row))
+            except (KeyError, TypeError, ValueError):
+                bad.append(str(line))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return [], [f"{path.name} ignored: {exc}"]
+    problems = [f"{path.name}: skipped unreadable lines {', '.join(bad)}"] if bad else []
+    return parsed, problems
+
+
+def _with_user_rows(
+    bundled: list[T], user: list[T], key: Callable[[T], tuple[object, ...]]
+) -> list[T]:
+    """The bundled rows plus the user's; a user row replaces a bundled one with its key."""
+    merged = {key(row): row for row in bundled}
+    merged.update((key(row), row) for row in user)
+    return list(merged.values())
+
+
+def load_snapshot(root: Path | None = None, user_dir: Path | None = None) -> Snapshot:
+    """Read the bundled files, plus newer quarters the user keeps in `user_dir`
+    (market_share.csv, cloud_segments.csv); `root` lets tests point at a copy."""
     root = root or bundled_data_dir()
     meta = json.loads((root / "snapshot.json").read_text(encoding="utf-8"))
     companies = {
@@ -152,12 +188,22 @@ def load_snapshot(root: Path | None = None) -> Snapshot:
         )
         for ticker, qs in quarters.items()
     }
+    user_segments, segment_problems = _user_rows(
+        user_dir / "cloud_segments.csv" if user_dir else None, _segment)
+    user_shares, share_problems = _user_rows(
+        user_dir / "market_share.csv" if user_dir else None, _share)
     segments: dict[str, list[CloudSegment]] = {}
-    for row in _rows(root / "cloud_segments.csv"):
-        segments.setdefault(row["ticker"], []).append(_segment(row))
+    all_segments = _with_user_rows(
+        [_segment(row) for row in _rows(root / "cloud_segments.csv")], user_segments,
+        lambda s: (s.ticker, s.segment, s.quarter_end))
+    for segment in all_segments:
+        segments.setdefault(segment.ticker, []).append(segment)
     cloud = {
         ticker: tuple(sorted(segs, key=lambda s: s.quarter_end, reverse=True))
         for ticker, segs in segments.items()
     }
-    shares = tuple(_share(row) for row in _rows(root / "market_share.csv"))
-    return Snapshot(companies, histories, fundamentals, cloud, shares, fundamentals_as_of)
+    shares = tuple(_with_user_rows(
+        [_share(row) for row in _rows(root / "market_share.csv")], user_shares,
+        lambda s: (s.provider, s.region, s.period, s.firm)))
+    return Snapshot(companies, histories, fundamentals, cloud, shares, fundamentals_as_of,
+                    (*segment_problems, *share_problems))
