@@ -19,7 +19,7 @@ from aiwatch.messages import OpenNote
 from aiwatch.model import Provenance
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.earnings_table import EarningsTable
-from aiwatch.widgets.format import MUTED, WARN, provenance, signed
+from aiwatch.widgets.format import MUTED, WARN, day_change_texts, provenance
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
 
@@ -70,11 +70,9 @@ class DetailScreen(Screen[None]):
         now = self.app.now  # type: ignore[attr-defined]
         head = Text.assemble((s.ticker, "bold"), " · ", s.view.company.name, "   ")
         if f.quote:
-            change = f.change
+            absolute, percent = day_change_texts(f.change)
             head.append_text(Text.assemble(
-                (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"),
-                signed(change[0] if change else None, digits=2), " ",
-                signed(change[1] if change else None, "%", digits=2),
+                (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"), absolute, " ", percent,
                 (f"   {provenance(f.quote.origin, now)}", MUTED),
             ))
             if f.quote.origin.kind is not Provenance.SNAPSHOT:

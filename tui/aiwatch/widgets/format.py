@@ -31,6 +31,12 @@ def signed(value: float | None, suffix: str = "", digits: int = 1) -> Text:
     return Text(f"{sign}{abs(value):,.{digits}f}{suffix}", style=tone(value))
 
 
+def day_change_texts(change: tuple[float, float] | None) -> tuple[Text, Text]:
+    """The day's change as (−2.19, −1.32%), both n/a without a previous close."""
+    delta, delta_pct = change if change else (None, None)
+    return signed(delta, digits=2), signed(delta_pct, "%", digits=2)
+
+
 def number(value: float | None, digits: int = 2) -> str:
     return NA if value is None else f"{value:,.{digits}f}"
 

@@ -20,6 +20,7 @@ from aiwatch.widgets.format import (
     NA,
     UP,
     WARN,
+    day_change_texts,
     number,
     provenance,
     range_bar,
@@ -118,11 +119,10 @@ class TickerCard(Widget, can_focus=True):
         f = s.figures
         if f.quote is None:
             return [Text("no price data", style=MUTED)]
-        delta, delta_pct = f.change if f.change else (None, None)
+        delta = f.change[0] if f.change else None
         arrow = Text(" ▲ " if delta and delta > 0 else " ▼ " if delta else "   ", style=tone(delta))
         price = (f"{f.quote.price:,.2f}", "bold")
-        absolute = signed(delta, digits=2)
-        percent = signed(delta_pct, "%", digits=2)
+        absolute, percent = day_change_texts(f.change)
         head = fit([
             Text.assemble(price, (f" {f.quote.currency}", MUTED), arrow, absolute, " ", percent),
             Text.assemble(price, arrow, absolute, " ", percent),
