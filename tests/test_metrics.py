@@ -48,43 +48,58 @@ def test_eps_surprise_is_na_without_an_estimate(snap: Snapshot) -> None:
 
 def test_revenue_yoy_prefers_the_stated_rate(snap: Snapshot) -> None:
     q = quarter(snap, "AMZN", "2026-03-31")
-    assert m.revenue_yoy(q, snap.fundamentals["AMZN"].quarters) == 16.6
+    assert m.revenue_yoy(q, snap.fundamentals["AMZN"].quarters) == m.Growth(16.6, computed=False)
 
 
 def test_revenue_yoy_computed_when_only_amounts_are_known(snap: Snapshot) -> None:
     q = quarter(snap, "BABA", "2025-12-31")  # RMB 284,843m vs 280,154m a year earlier
     assert q.revenue_yoy_pct is None
     got = m.revenue_yoy(q, snap.fundamentals["BABA"].quarters)
-    assert got == pytest.approx((284.843 / 280.154 - 1) * 100)
-    assert got == pytest.approx(1.6737, abs=1e-3)
+    assert got.computed
+    assert got.pct == pytest.approx((284.843 / 280.154 - 1) * 100)
+    assert got.pct == pytest.approx(1.6737, abs=1e-3)
 
 
 def test_net_income_yoy_computed_for_amazon(snap: Snapshot) -> None:
     q = quarter(snap, "AMZN", "2025-12-31")  # 21.2bn vs 20.0bn
-    assert m.net_income_yoy(q, snap.fundamentals["AMZN"].quarters) == pytest.approx(6.0)
+    got = m.net_income_yoy(q, snap.fundamentals["AMZN"].quarters)
+    assert got.computed and got.pct == pytest.approx(6.0)
 
 
 def test_yoy_is_na_without_the_prior_year(snap: Snapshot) -> None:
     q = quarter(snap, "AMZN", "2024-06-30")  # NI YoY stated (100) -> stated wins
-    assert m.net_income_yoy(q, snap.fundamentals["AMZN"].quarters) == 100
+    assert m.net_income_yoy(q, snap.fundamentals["AMZN"].quarters) == m.Growth(100)
     oldest = quarter(snap, "MSFT", "2024-09-30")  # NI YoY not stated, no 2023 quarter
-    assert m.net_income_yoy(oldest, snap.fundamentals["MSFT"].quarters) is None
+    assert m.net_income_yoy(oldest, snap.fundamentals["MSFT"].quarters) == m.NO_GROWTH
 
 
 def test_cloud_yoy_stated_and_computed(snap: Snapshot) -> None:
     aws = m.segment_for(snap.cloud["AMZN"], "AWS")
     assert aws is not None and aws.quarter_end == date(2026, 3, 31)
-    assert m.cloud_yoy(aws, snap.cloud["AMZN"]) == 28
+    assert m.cloud_yoy(aws, snap.cloud["AMZN"]) == m.Growth(28)
     alibaba = m.segment_for(snap.cloud["BABA"], "Cloud Intelligence Group", date(2025, 12, 31))
     assert alibaba is not None and alibaba.revenue is None
-    assert m.cloud_yoy(alibaba, snap.cloud["BABA"]) == 36
+    assert m.cloud_yoy(alibaba, snap.cloud["BABA"]) == m.Growth(36)
 
 
 def test_cloud_yoy_computes_from_amounts() -> None:
     from aiwatch.model import CloudSegment
     now = CloudSegment("X", "C", date(2025, 9, 30), 39.82e9, "CNY", None)
     then = CloudSegment("X", "C", date(2024, 9, 30), 29.610e9, "CNY", 7)
-    assert m.cloud_yoy(now, [now, then]) == pytest.approx(34.4816, abs=1e-3)
+    got = m.cloud_yoy(now, [now, then])
+    assert got.computed and got.pct == pytest.approx(34.4816, abs=1e-3)
+
+
+def test_no_yoy_across_currencies() -> None:
+    from aiwatch.model import CloudSegment, EarningsQuarter
+    now = CloudSegment("X", "C", date(2025, 9, 30), 39.82e9, "CNY", None)
+    then = CloudSegment("X", "C", date(2024, 9, 30), 5.0e9, "USD", None)
+    assert m.cloud_yoy(now, [now, then]) == m.NO_GROWTH
+    q = EarningsQuarter("X", date(2025, 9, 30), revenue=247.8e9, currency="CNY")
+    prior = EarningsQuarter("X", date(2024, 9, 30), revenue=33.7e9, currency="USD")
+    assert m.revenue_yoy(q, [q, prior]) == m.NO_GROWTH
+    same = EarningsQuarter("X", date(2024, 9, 30), revenue=236.5e9, currency="CNY")
+    assert m.revenue_yoy(q, [q, same]).pct == pytest.approx((247.8 / 236.5 - 1) * 100)
 
 
 def test_day_change_from_the_last_two_closes(snap: Snapshot) -> None:

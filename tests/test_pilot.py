@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.watchlist import WatchlistScreen
@@ -113,8 +115,19 @@ async def test_enter_opens_detail_and_escape_returns(make_test_app) -> None:
         table = app.screen.query_one(EarningsTable)
         assert table.row_count == 8
         cells = [str(cell) for cell in table.get_row_at(0)]
-        assert cells[:6] == ["2026Q1", "FQ1 FY26", "2026-04-29", "1.65", "2.78", "+68.5%"]
-        assert cells[10:12] == ["$37.6bn", "+28.0%"]  # AWS
+        assert cells[:7] == ["2026Q1", "FQ1 FY26", "2026-04-29", "1.65", "2.78", "1 USD",
+                             "+68.5%"]
+        assert cells[8] == "+16.6%"  # revenue YoY as stated
+        assert cells[10].endswith("%*")  # net income YoY: computed, the source states none
+        assert cells[11:13] == ["$37.6bn", "+28.0%"]  # AWS
+        legend = str(app.screen.query_one("#earnings-legend", Static).render())
+        assert "EPS basis 1: GAAP diluted, USD" in legend
+        notes = str(app.screen.query_one("#quarter-notes", Static).render())
+        assert "Anthropic gains" in notes  # the source's own note on the highlighted quarter
+        await pilot.press("down")
+        await pilot.pause()
+        notes = str(app.screen.query_one("#quarter-notes", Static).render())
+        assert notes.startswith("2025Q4") and "Anthropic" not in notes
         await pilot.press("t")
         assert app.screen.range_days == 30
         await pilot.press("escape")

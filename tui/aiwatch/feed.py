@@ -25,7 +25,10 @@ from aiwatch.model import (
 from aiwatch.sources.snapshot import Snapshot
 
 RANK = {Provenance.SNAPSHOT: 0, Provenance.CACHED: 1, Provenance.LIVE: 2}
-YAHOO_FIELDS = ("report_date", "eps_estimate", "eps_reported", "revenue", "net_income")
+YAHOO_FIELDS = ("report_date", "revenue", "net_income")
+# EPS moves as one unit: an estimate and a result from two sources (or in two currencies,
+# as Yahoo's RMB and the snapshot's USD for Alibaba) make a meaningless surprise.
+EPS_FIELDS = ("eps_estimate", "eps_reported", "eps_currency", "eps_basis")
 
 
 def base_views(snapshot: Snapshot, tickers: Iterable[str]) -> dict[str, TickerView]:
@@ -50,16 +53,26 @@ def _wins(new: Origin, old: PriceHistory | Quote | Fundamentals | None) -> bool:
 def merge_quarters(
     base: Iterable[EarningsQuarter], newer: Iterable[EarningsQuarter]
 ) -> tuple[EarningsQuarter, ...]:
-    """Quarters from both, newest first; for a quarter in both, newer's known figures win."""
+    """Quarters from both, newest first; for a quarter in both, newer's known figures win.
+
+    Revenue and net income keep the old stated YoY only when their currency stays the same.
+    """
     merged = {q.quarter_end: q for q in base}
     for quarter in newer:
         old = merged.get(quarter.quarter_end)
         if old is None:
             merged[quarter.quarter_end] = quarter
             continue
-        known = {name: getattr(quarter, name) for name in YAHOO_FIELDS
-                 if getattr(quarter, name) is not None}
-        merged[quarter.quarter_end] = replace(old, **known)
+        known: dict[str, object] = {name: getattr(quarter, name) for name in YAHOO_FIELDS
+                                    if getattr(quarter, name) is not None}
+        if quarter.eps_estimate is not None or quarter.eps_reported is not None:
+            known.update((name, getattr(quarter, name)) for name in EPS_FIELDS)
+        if quarter.currency != old.currency and (quarter.revenue or quarter.net_income):
+            known.update(currency=quarter.currency, revenue_yoy_pct=None,
+                         net_income_yoy_pct=None, capex=None)
+            for name in ("revenue", "net_income"):  # an old amount in the old currency goes
+                known.setdefault(name, None)
+        merged[quarter.quarter_end] = replace(old, **known)  # type: ignore[arg-type]
     return tuple(sorted(merged.values(), key=lambda q: q.quarter_end, reverse=True))
 
 

@@ -51,12 +51,23 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def revenue_yoy(quarter: EarningsQuarter, quarters: Iterable[EarningsQuarter]) -> float | None:
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """A year-on-year rate, and whether we computed it (the source stated none)."""
+
+    pct: float | None
+    computed: bool = False
+
+
+NO_GROWTH = Growth(None)
+
+
+def revenue_yoy(quarter: EarningsQuarter, quarters: Iterable[EarningsQuarter]) -> Growth:
     """Revenue YoY: as stated, else computed from the same quarter a year earlier."""
     return _quarter_yoy(quarter, quarters, quarter.revenue_yoy_pct, lambda q: q.revenue)
 
 
-def net_income_yoy(quarter: EarningsQuarter, quarters: Iterable[EarningsQuarter]) -> float | None:
+def net_income_yoy(quarter: EarningsQuarter, quarters: Iterable[EarningsQuarter]) -> Growth:
     """Net income YoY: as stated, else computed from the same quarter a year earlier."""
     return _quarter_yoy(quarter, quarters, quarter.net_income_yoy_pct, lambda q: q.net_income)
 
@@ -66,20 +77,34 @@ def _quarter_yoy(
     quarters: Iterable[EarningsQuarter],
     stated: float | None,
     amount: Callable[[EarningsQuarter], float | None],
-) -> float | None:
+) -> Growth:
     if stated is not None:
-        return stated
+        return Growth(stated)
     prior = _find_year_before(quarter.quarter_end, quarters, lambda q: q.quarter_end)
-    return pct_change(amount(quarter), amount(prior) if prior else None)
+    if prior is None or prior.currency != quarter.currency:
+        return NO_GROWTH  # never a rate across currencies
+    return _computed(amount(quarter), amount(prior))
 
 
-def cloud_yoy(segment: CloudSegment, segments: Iterable[CloudSegment]) -> float | None:
+def cloud_yoy(segment: CloudSegment, segments: Iterable[CloudSegment]) -> Growth:
     """Cloud-segment YoY: as stated, else computed from the same segment a year earlier."""
     if segment.yoy_pct is not None:
-        return segment.yoy_pct
+        return Growth(segment.yoy_pct)
     same = [s for s in segments if s.segment == segment.segment]
     prior = _find_year_before(segment.quarter_end, same, lambda s: s.quarter_end)
-    return pct_change(segment.revenue, prior.revenue if prior else None)
+    if prior is None or prior.currency != segment.currency:
+        return NO_GROWTH
+    return _computed(segment.revenue, prior.revenue)
+
+
+def _computed(current: float | None, prior: float | None) -> Growth:
+    pct = pct_change(current, prior)
+    return Growth(pct, computed=pct is not None)
+
+
+def eps_surprise(quarter: EarningsQuarter) -> float | None:
+    """The quarter's EPS surprise: estimate and result share one source and currency."""
+    return surprise_pct(quarter.eps_estimate, quarter.eps_reported)
 
 
 def _find_year_before(
@@ -142,6 +167,14 @@ def fiscal_label(quarter_end: date, fiscal_year_end_month: int) -> str:
     return f"FQ{months_into_year // 3 + 1} FY{fiscal_year % 100:02d}"
 
 
+def next_quarter_end(quarter_end: date) -> date:
+    """The calendar quarter end after this one (31 Mar, 30 Jun, 30 Sep, 31 Dec)."""
+    month = quarter_end.month + 3
+    year = quarter_end.year + (month > 12)
+    month = (month - 1) % 12 + 1
+    return date(year, month, 31 if month in (3, 12) else 30)
+
+
 def calendar_label(quarter_end: date) -> str:
     return f"{quarter_end.year}Q{(quarter_end.month - 1) // 3 + 1}"
 
@@ -186,7 +219,8 @@ def quote_from_history(history: PriceHistory) -> Quote | None:
     last = history.origin.as_of.replace(
         year=history.dates[-1].year, month=history.dates[-1].month, day=history.dates[-1].day
     )
-    return Quote(history.ticker, history.closes[-1], previous, "USD", last, history.origin)
+    return Quote(history.ticker, history.closes[-1], previous, history.currency, last,
+                 history.origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,10 +233,10 @@ class Figures:
     spark: tuple[float, ...]
     quarter: EarningsQuarter | None
     surprise: float | None
-    revenue_yoy: float | None
-    net_income_yoy: float | None
+    revenue_yoy: Growth
+    net_income_yoy: Growth
     cloud: CloudSegment | None
-    cloud_yoy: float | None
+    cloud_yoy: Growth
     share: CloudShare | None
     share_change: float | None
     china: CloudShare | None
@@ -214,9 +248,9 @@ class Figures:
             "change_pct": self.change[1] if self.change else None,
             "eps_surprise": self.surprise,
             "eps": self.quarter.eps_reported if self.quarter else None,
-            "revenue_yoy": self.revenue_yoy,
-            "net_income_yoy": self.net_income_yoy,
-            "cloud_yoy": self.cloud_yoy,
+            "revenue_yoy": self.revenue_yoy.pct,
+            "net_income_yoy": self.net_income_yoy.pct,
+            "cloud_yoy": self.cloud_yoy.pct,
             "cloud_share": self.share.share_pct if self.share else None,
             "cloud_share_change": self.share_change,
             "china_share": self.china.share_pct if self.china else None,
@@ -240,11 +274,11 @@ def figures(view: TickerView, shares: Sequence[CloudShare]) -> Figures:
         range52=range_52w(view.history, quote.price if quote else None),
         spark=recent_closes(view.history),
         quarter=quarter,
-        surprise=surprise_pct(quarter.eps_estimate, quarter.eps_reported) if quarter else None,
-        revenue_yoy=revenue_yoy(quarter, quarters) if quarter else None,
-        net_income_yoy=net_income_yoy(quarter, quarters) if quarter else None,
+        surprise=eps_surprise(quarter) if quarter else None,
+        revenue_yoy=revenue_yoy(quarter, quarters) if quarter else NO_GROWTH,
+        net_income_yoy=net_income_yoy(quarter, quarters) if quarter else NO_GROWTH,
         cloud=cloud,
-        cloud_yoy=cloud_yoy(cloud, view.cloud) if cloud else None,
+        cloud_yoy=cloud_yoy(cloud, view.cloud) if cloud else NO_GROWTH,
         share=share,
         share_change=share_change(shares, share) if share else None,
         china=china,

@@ -41,6 +41,7 @@ class PriceHistory:
     closes: tuple[float, ...]
     origin: Origin
     note: str = ""  # e.g. "dividend-adjusted to 2026-08-19"
+    currency: str = ""  # "" when the source does not say
 
     @property
     def last_date(self) -> date | None:
@@ -49,7 +50,11 @@ class PriceHistory:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """The latest price and the close it is compared with."""
+    """The latest price and the close it is compared with.
+
+    `as_of` is the market time of the price (not when it was fetched: that is `origin.as_of`);
+    `exchange_tz` the exchange's IANA zone, so "which trading day" is asked where it trades.
+    """
 
     ticker: str
     price: float
@@ -57,11 +62,15 @@ class Quote:
     currency: str
     as_of: datetime
     origin: Origin
+    exchange_tz: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class EarningsQuarter:
-    """One reported quarter. Money in `currency`; EPS in USD per share or ADS (`eps_basis`)."""
+    """One reported quarter. Amounts in `currency`; EPS in `eps_currency` (they differ: Alibaba
+    reports in RMB, and the snapshot quotes its EPS per ADS in USD), on the `eps_basis` its
+    source states. The EPS estimate and result always come from one source together, so a
+    surprise is never computed across sources or currencies."""
 
     ticker: str
     quarter_end: date
@@ -76,6 +85,8 @@ class EarningsQuarter:
     capex: float | None = None
     currency: str = "USD"
     source_url: str = ""
+    eps_currency: str = ""  # "" when the source does not say
+    notes: str = ""  # the source's own remarks, e.g. one-off gains inside the EPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +118,14 @@ class CloudShare:
 
 @dataclass(frozen=True, slots=True)
 class NextEarnings:
+    """The next report: one confirmed date, or an estimate that may be a window
+    (Yahoo gives two dates while the company has not announced one)."""
+
     ticker: str
     report_date: date
     confirmed: bool
     source_url: str = ""
+    latest: date | None = None  # the window's last day, when the estimate is a window
 
 
 @dataclass(frozen=True, slots=True)

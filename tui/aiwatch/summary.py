@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from aiwatch.checks import evaluate, parse_checks
-from aiwatch.metrics import Figures, figures
-from aiwatch.model import CheckResult, CloudShare, TickerView
+from aiwatch.metrics import Figures, figures, next_quarter_end
+from aiwatch.model import CheckResult, CloudShare, EarningsQuarter, NextEarnings, TickerView
+
+# The slowest of the four reports about 60 days after a quarter ends (Alibaba: 45–60 days,
+# data/earnings.csv); past this, a quarter missing from the data has been reported.
+REPORTED_WITHIN = timedelta(days=70)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +26,9 @@ class TickerSummary:
     note: str  # the whole Markdown note
     thesis_lines: tuple[str, ...]  # the prose of the note, without headings or checks
     checks: tuple[CheckResult, ...]
-    next_report: date | None  # announced and later than the last report in the data
-    next_is_past: bool  # that date has passed, but its results are not in the data yet
+    next_report: NextEarnings | None  # a date (or window) still ahead; None: not announced
     last_report: date | None
+    missing_quarters: tuple[date, ...]  # ended and reported since the data's newest quarter
 
     @property
     def ticker(self) -> str:
@@ -42,6 +46,32 @@ def thesis_prose(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def upcoming_report(upcoming: NextEarnings | None, today: date) -> NextEarnings | None:
+    """The next report if it is still ahead (a window counts until its last day)."""
+    if upcoming is None or (upcoming.latest or upcoming.report_date) < today:
+        return None
+    return upcoming
+
+
+def missing_quarters(
+    quarters: Sequence[EarningsQuarter], upcoming: NextEarnings | None, today: date
+) -> tuple[date, ...]:
+    """Quarter ends after the data's newest that have been reported by now: the announced
+    date has passed, or the quarter ended longer ago than any of these companies takes."""
+    newest = max((q.quarter_end for q in quarters), default=None)
+    if newest is None:
+        return ()
+    missing = []
+    end = next_quarter_end(newest)
+    while end < today:
+        announced = upcoming is not None and upcoming.report_date <= today and (
+            end < upcoming.report_date <= end + REPORTED_WITHIN)
+        if announced or today - end > REPORTED_WITHIN:
+            missing.append(end)
+        end = next_quarter_end(end)
+    return tuple(missing)
+
+
 def summarise(
     view: TickerView, shares: Sequence[CloudShare], note_text: str, today: date
 ) -> TickerSummary:
@@ -52,15 +82,13 @@ def summarise(
     quarters = fundamentals.quarters if fundamentals else ()
     last = max((q.report_date for q in quarters if q.report_date and q.report_date <= today),
                default=None)
-    after_last = upcoming is not None and (last is None or upcoming.report_date > last)
-    next_report = upcoming.report_date if upcoming and after_last else None
     return TickerSummary(
         view=view,
         figures=figs,
         note=note_text,
         thesis_lines=thesis_prose(note_text),
         checks=tuple(evaluate(c, values) for c in parse_checks(note_text)),
-        next_report=next_report,
-        next_is_past=next_report is not None and next_report <= today,
+        next_report=upcoming_report(upcoming, today),
         last_report=last,
+        missing_quarters=missing_quarters(quarters, upcoming, today),
     )

@@ -7,18 +7,20 @@ from datetime import timedelta
 from rich.console import Group
 from rich.markdown import Markdown
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from aiwatch.market import NEW_YORK
 from aiwatch.messages import OpenNote
-from aiwatch.model import Provenance
+from aiwatch.metrics import calendar_label
+from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
-from aiwatch.widgets.earnings_table import EarningsTable
+from aiwatch.widgets.earnings_table import EarningsTable, legend
 from aiwatch.widgets.format import MUTED, WARN, day_change_texts, provenance
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
@@ -43,6 +45,8 @@ class DetailScreen(Screen[None]):
             yield Static(id="detail-head")
             yield PriceChart(id="chart")
             yield EarningsTable(id="earnings")
+            yield Static(id="earnings-legend")
+            yield Static(id="quarter-notes")
             yield Static(id="detail-notes")
         yield Static(id="status")
         yield Footer()
@@ -62,8 +66,34 @@ class DetailScreen(Screen[None]):
             return
         self.query_one("#detail-head", Static).update(self._head(summary))
         self._show_chart(summary)
-        self.query_one(EarningsTable).summary = summary
+        table = self.query_one(EarningsTable)
+        table.summary = summary
+        self.query_one("#earnings-legend", Static).update(legend(summary))
+        self._show_quarter_notes(table.quarter_at(self._highlighted_key(table)))
         self.query_one("#detail-notes", Static).update(self._notes(summary))
+
+    @staticmethod
+    def _highlighted_key(table: EarningsTable) -> str | None:
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowHighlighted, "#earnings")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_quarter_notes(self.query_one(EarningsTable).quarter_at(event.row_key.value))
+
+    def _show_quarter_notes(self, quarter: EarningsQuarter | None) -> None:
+        """The source's own remarks on the highlighted quarter, where its figures are."""
+        notes = self.query_one("#quarter-notes", Static)
+        if quarter is None:
+            notes.update("")
+            return
+        text = Text.assemble((f"{calendar_label(quarter.quarter_end)} · ", "bold"),
+                             ("source: ", MUTED), quarter.source_url or "not named")
+        if quarter.notes:
+            text.append("\n")
+            text.append(quarter.notes)
+        notes.update(text)
 
     def _head(self, s: TickerSummary) -> Text:
         f = s.figures

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -69,7 +70,14 @@ def _history(path: Path, note: str) -> PriceHistory:
     for row in _rows(path):
         dates.append(date.fromisoformat(row["date"]))
         closes.append(float(row["close"]))
-    return PriceHistory(path.stem, tuple(dates), tuple(closes), _origin(dates[-1]), note)
+    # every bundled price is a US listing's (the ADR for Alibaba), in US dollars
+    return PriceHistory(path.stem, tuple(dates), tuple(closes), _origin(dates[-1]), note, "USD")
+
+
+def eps_currency(basis: str, amounts_currency: str) -> str:
+    """The EPS currency a basis names in brackets ("per ADS (USD)"), else the amounts'."""
+    found = re.search(r"\(([A-Z]{3})\)", basis)
+    return found.group(1) if found else amounts_currency
 
 
 def _quarter(row: dict[str, str]) -> EarningsQuarter:
@@ -87,6 +95,8 @@ def _quarter(row: dict[str, str]) -> EarningsQuarter:
         capex=_num(row["capex"]),
         currency=row["currency"],
         source_url=row["source_url"],
+        eps_currency=eps_currency(row["eps_basis"], row["currency"]),
+        notes=row.get("notes", ""),
     )
 
 

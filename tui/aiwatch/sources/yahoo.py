@@ -120,7 +120,8 @@ class YahooSource:
             now = self._clock()
             today = now.astimezone(US_MARKET).date()
             quarters = _quarters(symbol, eps, income, [r for r in reports if r[0] <= today],
-                                 self._wire.answer(_is_income(symbol)))
+                                 self._wire.answer(_is_income(symbol)),
+                                 _eps_currencies(self._wire.answer(_is_eps_history(symbol))))
             upcoming = _next_earnings(symbol, self._wire.answer(_is_calendar(symbol)), today)
             not_found = self._wire.saw_status(404)
         if not quarters:
@@ -160,8 +161,10 @@ class YahooSource:
         dates, closes = _closes(frame, symbol)
         if not closes:
             return self._chart_error(symbol)
-        history = PriceHistory(symbol, dates, closes, origin)
-        return PriceData(history, _quote(history, self._wire.answer(_is_chart(symbol, "1y"))))
+        answer = self._wire.answer(_is_chart(symbol, "1y"))
+        currency = str(_chart_meta(answer).get("currency") or "")
+        history = PriceHistory(symbol, dates, closes, origin, currency=currency)
+        return PriceData(history, _quote(history, answer))
 
     def _chart_error(self, symbol: str) -> YahooError:
         """Why the chart request for `symbol` gave no closes, from how it ended on the wire."""
@@ -323,8 +326,16 @@ def _is_income(symbol: str) -> Callable[[_Exchange], bool]:
 
 
 def _is_calendar(symbol: str) -> Callable[[_Exchange], bool]:
+    return _is_summary(symbol, "calendarEvents")
+
+
+def _is_eps_history(symbol: str) -> Callable[[_Exchange], bool]:
+    return _is_summary(symbol, "earningsHistory")
+
+
+def _is_summary(symbol: str, module: str) -> Callable[[_Exchange], bool]:
     return lambda e: (e.path.endswith(f"/quoteSummary/{symbol}")
-                      and e.params.get("modules") == "calendarEvents")
+                      and e.params.get("modules") == module)
 
 
 def _forget_memo(yf: Any) -> None:
@@ -408,8 +419,7 @@ def _closes(frame: pd.DataFrame | None, symbol: str) -> tuple[tuple[date, ...], 
 
 def _quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | None:
     """The chart's latest price, compared with the last close of an earlier market day."""
-    results = (meta_answer.get("chart") or {}).get("result") or [{}]
-    meta = results[0].get("meta") or {}
+    meta = _chart_meta(meta_answer)
     price, stamp = _number(meta.get("regularMarketPrice")), meta.get("regularMarketTime")
     currency = meta.get("currency")
     if price is None or not isinstance(stamp, int) or not currency:
@@ -418,7 +428,13 @@ def _quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | None:
     market_day = as_of.astimezone(_zone(meta.get("exchangeTimezoneName"))).date()
     earlier = [c for d, c in zip(history.dates, history.closes, strict=True) if d < market_day]
     return Quote(history.ticker, price, earlier[-1] if earlier else None, str(currency), as_of,
-                 history.origin)
+                 history.origin, exchange_tz=str(meta.get("exchangeTimezoneName") or ""))
+
+
+def _chart_meta(answer: dict[str, Any]) -> dict[str, Any]:
+    results = (answer.get("chart") or {}).get("result") or [{}]
+    meta = results[0].get("meta") if isinstance(results[0], dict) else None
+    return meta if isinstance(meta, dict) else {}
 
 
 def _zone(name: object) -> ZoneInfo:
@@ -441,16 +457,20 @@ def _reports(frame: pd.DataFrame | None) -> list[_Report]:
 
 
 def _quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: list[_Report],
-              income_answer: dict[str, Any]) -> tuple[EarningsQuarter, ...]:
+              income_answer: dict[str, Any],
+              eps_currencies: dict[date, str]) -> tuple[EarningsQuarter, ...]:
     """One EarningsQuarter per quarter end Yahoo named (EPS or income statement), newest first.
 
     A report-calendar row lends its date, and fills EPS the earnings history lacks, to the
-    quarter that ended within REPORT_WINDOW before it.
+    quarter that ended within REPORT_WINDOW before it. EPS is in the currency the earnings
+    history states (Alibaba's is RMB per ADS), which may differ from the amounts' currency.
     """
     by_eps = {q.date(): (_number(row.get("epsEstimate")), _number(row.get("epsActual")))
               for q, row in eps.iterrows() if isinstance(q, datetime)}
     by_income = _income(income)
     currency = _financial_currency(income_answer) or "USD"
+    # the calendar page's EPS has no currency of its own: Yahoo quotes a ticker's EPS in one
+    usual_eps_currency = next(iter(eps_currencies.values()), currency)
     quarters = []
     for quarter_end in sorted(by_eps.keys() | by_income.keys(), reverse=True):
         report = next((r for r in reports
@@ -470,6 +490,8 @@ def _quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: lis
             net_income=net_income,
             currency=currency,
             source_url=f"https://finance.yahoo.com/quote/{symbol}/financials/",
+            eps_currency=eps_currencies.get(quarter_end, usual_eps_currency),
+            eps_basis="as Yahoo reports it",
         ))
     return tuple(quarters)
 
@@ -495,8 +517,23 @@ def _financial_currency(answer: dict[str, Any]) -> str | None:
     return None
 
 
+def _eps_currencies(answer: dict[str, Any]) -> dict[date, str]:
+    """The currency of each quarter's EPS in the earnings history (yfinance's frame drops it)."""
+    results = (answer.get("quoteSummary") or {}).get("result") or [{}]
+    history = (results[0].get("earningsHistory") or {}).get("history") or []
+    currencies = {}
+    for item in history:
+        stamp = (item.get("quarter") or {}).get("raw") if isinstance(item, dict) else None
+        if isinstance(stamp, int) and isinstance(item.get("currency"), str):
+            currencies[datetime.fromtimestamp(stamp, UTC).date()] = item["currency"]
+    return currencies
+
+
 def _next_earnings(symbol: str, answer: dict[str, Any], today: date) -> NextEarnings | None:
-    """The first earnings date from today on; confirmed only when Yahoo says it is no estimate."""
+    """The next earnings date from today on; confirmed only when Yahoo says it is no estimate.
+
+    While it is an estimate Yahoo often gives two dates: the window they span.
+    """
     results = (answer.get("quoteSummary") or {}).get("result") or [{}]
     earnings = (results[0].get("calendarEvents") or {}).get("earnings") or {}
     days = sorted(datetime.fromtimestamp(s, UTC).astimezone(US_MARKET).date()
@@ -504,5 +541,7 @@ def _next_earnings(symbol: str, answer: dict[str, Any], today: date) -> NextEarn
     upcoming = [d for d in days if d >= today]
     if not upcoming:
         return None
-    return NextEarnings(symbol, upcoming[0], earnings.get("isEarningsDateEstimate") is False,
-                        f"https://finance.yahoo.com/quote/{symbol}/")
+    confirmed = earnings.get("isEarningsDateEstimate") is False
+    latest = upcoming[-1] if not confirmed and upcoming[-1] != upcoming[0] else None
+    return NextEarnings(symbol, upcoming[0], confirmed, f"https://finance.yahoo.com/quote/{symbol}/",
+                        latest)

@@ -22,7 +22,8 @@ from aiwatch.store.codec import DecodeError, decode, encode
 Kind = Literal["history", "quote", "fundamentals"]
 T = TypeVar("T", PriceHistory, Quote, Fundamentals)
 
-SCHEMA_VERSION = 1  # bump when the table or a payload changes incompatibly: the cache rebuilds
+SCHEMA_VERSION = 2  # bump when the table or a payload changes incompatibly: the cache rebuilds
+# 2: EPS carries its own currency (entries from 1 would claim BABA's RMB EPS as USD)
 BUSY_TIMEOUT_MS = 5000
 SCHEMA = """
 CREATE TABLE entries (

@@ -10,24 +10,42 @@ from textual.widgets import DataTable
 from aiwatch.metrics import (
     calendar_label,
     cloud_yoy,
+    eps_surprise,
     fiscal_label,
     net_income_yoy,
     revenue_yoy,
     segment_for,
-    surprise_pct,
 )
-from aiwatch.model import Provenance
+from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
-from aiwatch.widgets.format import MUTED, NA, money, number, signed
+from aiwatch.widgets.format import COMPUTED_MARK, MUTED, NA, growth, money, number, signed
 
-COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Surprise", "Revenue", "YoY",
-           "Net income", "YoY", "Cloud rev", "Cloud YoY", "Capex")
+COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Basis", "Surprise", "Revenue",
+           "YoY", "Net income", "YoY", "Cloud rev", "Cloud YoY", "Capex")
+ROWS = 8
 
 
 def _right(cell: Text | str) -> Text:
     text = Text(cell, style=MUTED if cell == NA else "") if isinstance(cell, str) else cell
     text.justify = "right"
     return text
+
+
+def eps_bases(quarters: tuple[EarningsQuarter, ...]) -> list[tuple[str, str]]:
+    """The distinct (basis, currency) pairs of the rows shown, numbered by first appearance."""
+    return list(dict.fromkeys((q.eps_basis, q.eps_currency) for q in quarters[:ROWS]
+                              if q.eps_estimate is not None or q.eps_reported is not None))
+
+
+def legend(summary: TickerSummary | None) -> Text:
+    """What the Basis numbers and the computed mark mean, for the line under the table."""
+    fundamentals = summary.view.fundamentals if summary else None
+    if fundamentals is None:
+        return Text("")
+    parts = [f"EPS basis {n}: {basis or 'not stated'}, {currency or 'currency not stated'}"
+             for n, (basis, currency) in enumerate(eps_bases(fundamentals.quarters), start=1)]
+    parts.append(f"{COMPUTED_MARK} YoY computed from the two quarters; the source states none")
+    return Text("\n".join(parts), style=MUTED)
 
 
 class EarningsTable(DataTable[Text | str]):
@@ -38,6 +56,13 @@ class EarningsTable(DataTable[Text | str]):
         self.zebra_stripes = True
         for name in COLUMNS:
             self.add_column(name)
+
+    def quarter_at(self, key: str | None) -> EarningsQuarter | None:
+        """The quarter of a row key (its quarter end), for the notes under the table."""
+        fundamentals = self.summary.view.fundamentals if self.summary else None
+        if fundamentals is None or key is None:
+            return None
+        return next((q for q in fundamentals.quarters if q.quarter_end.isoformat() == key), None)
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         self.clear()
@@ -51,23 +76,22 @@ class EarningsTable(DataTable[Text | str]):
             source += " from Yahoo; capex, stated YoY and older quarters from the snapshot"
         self.border_title = escape(
             f"Earnings ({source}) · cloud: {company.cloud_segment}")
-        bases = list(dict.fromkeys(q.eps_basis for q in quarters[:8] if q.eps_basis))
-        subtitle = f"EPS: {bases[0]}" if bases else ""
-        if len(bases) > 1:
-            subtitle = f"EPS basis varies by quarter; newest: {bases[0]}"
-        self.border_subtitle = escape(subtitle)
-        for q in quarters[:8]:
+        bases = eps_bases(quarters)
+        for q in quarters[:ROWS]:
             segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
+            has_eps = q.eps_estimate is not None or q.eps_reported is not None
+            basis = bases.index((q.eps_basis, q.eps_currency)) + 1 if has_eps else None
             figures: list[Text | str] = [
                 number(q.eps_estimate),
                 number(q.eps_reported),
-                signed(surprise_pct(q.eps_estimate, q.eps_reported), "%"),
+                f"{basis} {q.eps_currency}".rstrip() if basis else NA,
+                signed(eps_surprise(q), "%"),
                 money(q.revenue, q.currency),
-                signed(revenue_yoy(q, quarters), "%"),
+                growth(revenue_yoy(q, quarters)),
                 money(q.net_income, q.currency),
-                signed(net_income_yoy(q, quarters), "%"),
+                growth(net_income_yoy(q, quarters)),
                 money(segment.revenue, segment.currency) if segment else NA,
-                signed(cloud_yoy(segment, view.cloud) if segment else None, "%"),
+                growth(cloud_yoy(segment, view.cloud)) if segment else NA,
                 money(q.capex, q.currency),
             ]
             self.add_row(

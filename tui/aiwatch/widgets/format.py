@@ -7,13 +7,15 @@ from datetime import datetime
 
 from rich.text import Text
 
-from aiwatch.model import Origin, Provenance
+from aiwatch.metrics import Growth
+from aiwatch.model import NextEarnings, Origin, Provenance
 
 UP = "#4EBF71"
 DOWN = "#E5534B"
 MUTED = "#8A8F98"
 WARN = "#D29922"  # a refresh problem: the figures shown are the last good ones
 NA = "n/a"
+COMPUTED_MARK = "*"  # beside a rate we computed from two amounts: the source stated none
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
 
@@ -29,6 +31,35 @@ def signed(value: float | None, suffix: str = "", digits: int = 1) -> Text:
         return Text(NA, style=MUTED)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return Text(f"{sign}{abs(value):,.{digits}f}{suffix}", style=tone(value))
+
+
+def growth(value: Growth, digits: int = 1) -> Text:
+    """A YoY rate; a computed one (the source stated none) carries COMPUTED_MARK."""
+    text = signed(value.pct, "%", digits)
+    if value.computed:
+        text.append(COMPUTED_MARK, style=MUTED)
+    return text
+
+
+def eps_pair(reported: float | None, estimate: float | None, currency: str) -> Text:
+    """2.78 vs 1.65 USD: the result, the estimate and their one currency."""
+    if reported is None and estimate is None:
+        return Text(NA, style=MUTED)
+    return Text.assemble(number(reported), (" vs ", MUTED), number(estimate),
+                         (f" {currency}" if currency else "", MUTED))
+
+
+def report_date(upcoming: NextEarnings | None) -> Text:
+    """2026-12-03, 2026-12-03 est., a window 2026-12-03–08 est., or 'not announced'."""
+    if upcoming is None:
+        return Text("not announced", style=MUTED)
+    day = f"{upcoming.report_date:%Y-%m-%d}"
+    if upcoming.latest:
+        last = upcoming.latest
+        same_month = (last.year, last.month) == (upcoming.report_date.year,
+                                                 upcoming.report_date.month)
+        day += f"–{last:%d}" if same_month else f"–{last:%m-%d}"
+    return Text.assemble(day, ("" if upcoming.confirmed else " est.", MUTED))
 
 
 def day_change_texts(change: tuple[float, float] | None) -> tuple[Text, Text]:

@@ -21,9 +21,11 @@ from aiwatch.widgets.format import (
     UP,
     WARN,
     day_change_texts,
-    number,
+    eps_pair,
+    growth,
     provenance,
     range_bar,
+    report_date,
     signed,
     sparkline,
     tone,
@@ -71,10 +73,8 @@ def spread(left: Text, right: Text, width: int) -> Text:
     return Text.assemble(left, " " * gap, right)
 
 
-def _date(day: date | None, remark: str = "") -> Text:
-    if day is None:
-        return Text(NA, style=MUTED)
-    return Text.assemble(f"{day:%Y-%m-%d}", (f" {remark}", MUTED) if remark else "")
+def _date(day: date | None) -> Text:
+    return Text(NA, style=MUTED) if day is None else Text(f"{day:%Y-%m-%d}")
 
 
 class TickerCard(Widget, can_focus=True):
@@ -153,24 +153,28 @@ class TickerCard(Widget, can_focus=True):
             spread(Text.assemble(fiscal), source, width),
             Text.assemble(fiscal, calendar),
         ], width)
-        eps = Text.assemble(
-            number(q.eps_reported), (" vs ", MUTED), number(q.eps_estimate), " ",
-            signed(f.surprise, "%"),
-        ) if q.eps_reported is not None or q.eps_estimate is not None else Text(NA, style=MUTED)
-        cloud_yoy = signed(f.cloud_yoy, "%")
+        eps = eps_pair(q.eps_reported, q.eps_estimate, q.eps_currency)
+        if f.surprise is not None:
+            eps.append_text(Text.assemble(" ", signed(f.surprise, "%")))
+        cloud_yoy = growth(f.cloud_yoy)
         if f.cloud and f.cloud.quarter_end != q.quarter_end:
             cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
                                       cloud_yoy)
         cloud = company.cloud_label or "Cloud"
         rows = [
             ("EPS vs est", "EPS", eps),
-            ("Revenue YoY", "Revenue", signed(f.revenue_yoy, "%")),
+            ("Revenue YoY", "Revenue", growth(f.revenue_yoy)),
             (f"{cloud} YoY", cloud, cloud_yoy),
-            ("Next report", "Next", _date(s.next_report, "(past)" if s.next_is_past else "")),
+            ("Next report", "Next", report_date(s.next_report)),
             ("Last report", "Last", _date(s.last_report)),
         ]
-        return [title, *(label_value(label, value, width, short=short)
-                         for label, short, value in rows)]
+        lines = [title, *(label_value(label, value, width, short=short)
+                          for label, short, value in rows)]
+        if s.missing_quarters:
+            labels = ", ".join(calendar_label(end) for end in s.missing_quarters)
+            lines.append(Text(f"⚠ reported since, not in data: {labels}", style=WARN,
+                              no_wrap=True, overflow="ellipsis"))
+        return lines
 
     def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
         lines: list[RenderableType] = [Text("Thesis", style=f"bold {MUTED}")]
