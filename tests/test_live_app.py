@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -36,10 +36,14 @@ async def run_once(make_test_app, session: FakeYahoo, clock=lambda: FIXED_NOW,  
         return app, {t: s.figures.quote for t, s in app.summaries.items()}, badge(app, "AMZN")
 
 
+# 17:00 New York on 2026-10-06: the fixture charts' last session (AMZN, MSFT, GOOGL) has closed
+AFTER_CLOSE = datetime(2026, 10, 6, 21, 0, tzinfo=UTC)
+
+
 async def test_first_run_paints_the_snapshot_then_goes_live(
     make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path
 ) -> None:
-    app = make_test_app(session=fake_yahoo)
+    app = make_test_app(session=fake_yahoo, clock=lambda: AFTER_CLOSE)
     async with app.run_test(size=(160, 45)) as pilot:
         # first paint happened from the snapshot, before any answer
         assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
@@ -47,20 +51,33 @@ async def test_first_run_paints_the_snapshot_then_goes_live(
         quote = app.summaries["AMZN"].figures.quote
         assert quote.origin.kind is Provenance.LIVE
         assert badge(app, "AMZN") == "live"
-        assert "live prices 15:00 UTC" in app.status
+        # BABA's fixture chart ends 2026-02-11: fetched now, but not a current price
+        assert badge(app, "BABA") == "as of 2026-02-11"
+        assert "prices fetched 21:00 UTC" in app.status
     assert (tmp_home / "cache" / "aiwatch" / "cache.sqlite3").is_file()
     assert not (tmp_home / ".cache" / "py-yfinance").exists()  # yfinance's caches are ours
     assert (tmp_home / "cache" / "aiwatch" / "yfinance").is_dir()
 
 
+async def test_a_fetched_price_from_an_old_session_is_not_live(
+    make_test_app, fake_yahoo: FakeYahoo
+) -> None:
+    """Fetched at 2026-11-25 10:00 New York, but Yahoo's last bar is 2026-10-06's."""
+    app, quotes, amzn = await run_once(make_test_app, fake_yahoo)
+    assert quotes["AMZN"].origin.kind is Provenance.LIVE
+    assert amzn == "as of 2026-10-06"
+    assert app.summaries["AMZN"].price_day == date(2026, 10, 6)
+    assert not app.summaries["AMZN"].price_current
+
+
 async def test_second_run_without_network_shows_cached_values_with_their_age(
     make_test_app, fake_yahoo: FakeYahoo
 ) -> None:
-    _, first_quotes, _ = await run_once(make_test_app, fake_yahoo)
+    _, first_quotes, _ = await run_once(make_test_app, fake_yahoo, clock=lambda: AFTER_CLOSE)
     reset_yfinance()
     offline = FakeYahoo()
     offline.error = lambda: curl.DNSError("Could not resolve host: fc.yahoo.com", 6)
-    later = FIXED_NOW + timedelta(hours=3)
+    later = AFTER_CLOSE + timedelta(hours=3)
     app = make_test_app(session=offline, clock=lambda: later)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)

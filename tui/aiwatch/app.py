@@ -182,9 +182,9 @@ class AiwatchApp(App[None]):
         return problems
 
     def _summarise(self) -> None:
-        today = (self.now or self.services.clock()).date()
+        now = self.now or self.services.clock()
         self.summaries = {
-            ticker: summarise(view, self.shares, self.note_texts.get(ticker, ""), today)
+            ticker: summarise(view, self.shares, self.note_texts.get(ticker, ""), now)
             for ticker, view in self.views.items()
         }
 

@@ -130,7 +130,7 @@ def status_line(views: Iterable[TickerView], now: datetime, problems: Iterable[s
     cached = [o for o in origins if o.kind is Provenance.CACHED]
     snapshot = [o for o in origins if o.kind is Provenance.SNAPSHOT]
     if live:
-        parts.append(f"live prices {max(o.as_of for o in live):%H:%M} UTC")
+        parts.append(f"prices fetched {max(o.as_of for o in live):%H:%M} UTC")
     if cached:
         oldest = min(o.as_of for o in cached)
         hours = (now - oldest).total_seconds() / 3600

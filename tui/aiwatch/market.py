@@ -12,9 +12,9 @@ the day after Thanksgiving and Christmas Eve (when those are trading days).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NEW_YORK = ZoneInfo("America/New_York")
 OPEN, CLOSE = time(9, 30), time(16, 0)
@@ -31,6 +31,39 @@ def market_open(now: datetime) -> bool:
         return False
     close = EARLY_CLOSE if day in _early_closes(day.year) else CLOSE
     return OPEN <= local.time() < close
+
+
+def last_session_day(now: datetime, zone_name: str = "") -> date:
+    """The trading day of the session under way, or of the last one if none is: the day a
+    price must be from to count as current. NYSE's calendar for New York; elsewhere weekdays
+    (other exchanges' holidays are not modelled: a price there may read current a day late)."""
+    exchange = zone(zone_name)
+    local = now.astimezone(exchange)
+    day = local.date()
+    if local.time() < OPEN:
+        day -= timedelta(days=1)
+    while not _trading_day(day, exchange is NEW_YORK):
+        day -= timedelta(days=1)
+    return day
+
+
+def market_day(moment: datetime, zone_name: str = "") -> date:
+    """The exchange's date of a market time."""
+    return moment.astimezone(zone(zone_name)).date()
+
+
+def _trading_day(day: date, new_york: bool) -> bool:
+    return day.weekday() < 5 and not (new_york and day in _closed_days(day.year))
+
+
+def zone(name: str) -> ZoneInfo:
+    """An exchange's time zone by its IANA name; New York when unknown."""
+    if not name or name == "America/New_York":
+        return NEW_YORK
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return NEW_YORK
 
 
 @cache

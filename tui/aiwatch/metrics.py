@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from aiwatch.market import CLOSE, NEW_YORK
 from aiwatch.model import (
     CloudSegment,
     CloudShare,
@@ -216,9 +217,7 @@ def quote_from_history(history: PriceHistory) -> Quote | None:
     if not history.closes:
         return None
     previous = history.closes[-2] if len(history.closes) > 1 else None
-    last = history.origin.as_of.replace(
-        year=history.dates[-1].year, month=history.dates[-1].month, day=history.dates[-1].day
-    )
+    last = datetime.combine(history.dates[-1], CLOSE, NEW_YORK)  # the last close's market time
     return Quote(history.ticker, history.closes[-1], previous, history.currency, last,
                  history.origin)
 

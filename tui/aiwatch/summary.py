@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiwatch.checks import evaluate, parse_checks
+from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
 from aiwatch.model import CheckResult, CloudShare, EarningsQuarter, NextEarnings, TickerView
 
@@ -29,6 +30,8 @@ class TickerSummary:
     next_report: NextEarnings | None  # a date (or window) still ahead; None: not announced
     last_report: date | None
     missing_quarters: tuple[date, ...]  # ended and reported since the data's newest quarter
+    price_day: date | None  # the exchange's trading day the price is from
+    price_current: bool  # from the session under way or the last one: else "as of <day>"
 
     @property
     def ticker(self) -> str:
@@ -73,9 +76,14 @@ def missing_quarters(
 
 
 def summarise(
-    view: TickerView, shares: Sequence[CloudShare], note_text: str, today: date
+    view: TickerView, shares: Sequence[CloudShare], note_text: str, now: datetime
 ) -> TickerSummary:
+    today = now.date()
     figs = figures(view, shares)
+    quote = figs.quote
+    price_day = market_day(quote.as_of, quote.exchange_tz) if quote else None
+    current = quote is not None and price_day is not None and (
+        price_day >= last_session_day(now, quote.exchange_tz))
     values = figs.check_values()
     fundamentals = view.fundamentals
     upcoming = fundamentals.next_earnings if fundamentals else None
@@ -91,4 +99,6 @@ def summarise(
         next_report=upcoming_report(upcoming, today),
         last_report=last,
         missing_quarters=missing_quarters(quarters, upcoming, today),
+        price_day=price_day,
+        price_current=current,
     )

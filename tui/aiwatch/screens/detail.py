@@ -15,13 +15,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from aiwatch.market import NEW_YORK
+from aiwatch.market import zone as _zone
 from aiwatch.messages import OpenNote
 from aiwatch.metrics import calendar_label
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.earnings_table import EarningsTable, legend
-from aiwatch.widgets.format import MUTED, WARN, day_change_texts, provenance
+from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenance
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
 
@@ -103,11 +103,14 @@ class DetailScreen(Screen[None]):
             absolute, percent = day_change_texts(f.change)
             head.append_text(Text.assemble(
                 (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"), absolute, " ", percent,
-                (f"   {provenance(f.quote.origin, now)}", MUTED),
+                (f" day of {s.price_day:%Y-%m-%d}" if s.price_day else "", MUTED),
+                (f"   {price_provenance(f.quote, s.price_current, now)}", MUTED),
             ))
             if f.quote.origin.kind is not Provenance.SNAPSHOT:
-                market_time = f.quote.as_of.astimezone(NEW_YORK)
-                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} New York", style=MUTED)
+                zone = f.quote.exchange_tz or "America/New_York"
+                market_time = f.quote.as_of.astimezone(_zone(zone))
+                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {zone.split('/')[-1]}"
+                            .replace("_", " "), style=MUTED)
         if s.view.error:
             head.append(f"\n⚠ {s.view.error}", style=WARN)
         return head

@@ -8,7 +8,7 @@ from datetime import datetime
 from rich.text import Text
 
 from aiwatch.metrics import Growth
-from aiwatch.model import NextEarnings, Origin, Provenance
+from aiwatch.model import NextEarnings, Origin, Provenance, Quote
 
 UP = "#4EBF71"
 DOWN = "#E5534B"
@@ -104,6 +104,16 @@ def provenance(origin: Origin | None, now: datetime, short: bool = False) -> str
     if origin.kind is Provenance.SNAPSHOT and not short:
         return f"snapshot · {origin.as_of:%Y-%m-%d}"
     return origin.kind.value
+
+
+def price_provenance(quote: Quote | None, current: bool, now: datetime) -> str:
+    """Where the price came from, judged by its market time: 'live' or 'cached 3 h ago' only
+    for the session under way or the last one; an older price says 'as of <its day>'."""
+    if quote is None or quote.origin.kind is Provenance.SNAPSHOT:
+        return provenance(quote.origin if quote else None, now)
+    if current:
+        return provenance(quote.origin, now)
+    return f"as of {quote.as_of:%Y-%m-%d}"
 
 
 def sparkline(values: tuple[float, ...], width: int) -> Text:

@@ -23,6 +23,7 @@ from aiwatch.widgets.format import (
     day_change_texts,
     eps_pair,
     growth,
+    price_provenance,
     provenance,
     range_bar,
     report_date,
@@ -77,6 +78,29 @@ def _date(day: date | None) -> Text:
     return Text(NA, style=MUTED) if day is None else Text(f"{day:%Y-%m-%d}")
 
 
+def _day_names(day: date | None, now: datetime | None) -> tuple[str, str]:
+    """Which day the day change is for: 'today', else the date, long and short."""
+    if day is None:
+        return "", ""
+    if now is not None and day == now.date():
+        return "today", "today"
+    return f"{day:%Y-%m-%d}", f"{day:%m-%d}" if now and day.year == now.year else f"{day:%y-%m-%d}"
+
+
+def _missing(quarter_ends: tuple[date, ...], width: int) -> Text:
+    """Which quarters have been reported since the data's newest, as fits the width."""
+    labels = [calendar_label(end) for end in quarter_ends]
+    span = labels[0] if len(labels) == 1 else f"{labels[0]}–{labels[-1]}"
+    count = f"{len(labels)} quarter{'s' if len(labels) > 1 else ''}"
+    return fit([Text(f"⚠ {text}", style=WARN) for text in (
+        f"reported since, not in data: {', '.join(labels)}",
+        f"not in data yet: {', '.join(labels)}",
+        f"not in data yet: {span}",
+        f"{count} reported since, not in data",
+        f"{count} not in data",
+    )], width)
+
+
 class TickerCard(Widget, can_focus=True):
     """Renders a TickerSummary; the screen replaces `summary` when figures change."""
 
@@ -100,8 +124,8 @@ class TickerCard(Widget, can_focus=True):
     def _update_subtitle(self) -> None:
         if self.summary is None or self.now is None:
             return
-        quote = self.summary.figures.quote
-        badge = provenance(quote.origin if quote else None, self.now)
+        badge = price_provenance(self.summary.figures.quote, self.summary.price_current,
+                                 self.now)
         self.border_subtitle = escape(badge)
 
     def render(self) -> RenderableType:
@@ -121,11 +145,15 @@ class TickerCard(Widget, can_focus=True):
             return [Text("no price data", style=MUTED)]
         delta = f.change[0] if f.change else None
         arrow = Text(" ▲ " if delta and delta > 0 else " ▼ " if delta else "   ", style=tone(delta))
-        price = (f"{f.quote.price:,.2f}", "bold")
+        price = Text.assemble((f"{f.quote.price:,.2f}", "bold"),
+                              (f" {f.quote.currency}" if f.quote.currency else "", MUTED))
         absolute, percent = day_change_texts(f.change)
+        day, short_day = _day_names(s.price_day, self.now)
         head = fit([
-            Text.assemble(price, (f" {f.quote.currency}", MUTED), arrow, absolute, " ", percent),
-            Text.assemble(price, arrow, absolute, " ", percent),
+            Text.assemble(price, arrow, absolute, " ", percent, (f" {day}", MUTED)),
+            Text.assemble(price, arrow, percent, (f" {day}", MUTED)),
+            Text.assemble(price, arrow, absolute, " ", percent, (f" {short_day}", MUTED)),
+            Text.assemble(price, arrow, percent, (f" {short_day}", MUTED)),
             Text.assemble(price, arrow, percent),
         ], width)
         lines: list[RenderableType] = [head]
@@ -171,9 +199,7 @@ class TickerCard(Widget, can_focus=True):
         lines = [title, *(label_value(label, value, width, short=short)
                           for label, short, value in rows)]
         if s.missing_quarters:
-            labels = ", ".join(calendar_label(end) for end in s.missing_quarters)
-            lines.append(Text(f"⚠ reported since, not in data: {labels}", style=WARN,
-                              no_wrap=True, overflow="ellipsis"))
+            lines.append(_missing(s.missing_quarters, width))
         return lines
 
     def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
