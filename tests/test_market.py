@@ -1,4 +1,4 @@
-"""Auto-refresh runs only in regular US trading hours."""
+"""Auto-refresh runs only in regular US trading hours, on the NYSE's trading days."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aiwatch.market import market_open
+from aiwatch.market import NEW_YORK, market_open
+
+
+def new_york(*args: int) -> datetime:
+    return datetime(*args, tzinfo=NEW_YORK)
 
 
 @pytest.mark.parametrize(("when", "is_open"), [
@@ -19,3 +23,53 @@ from aiwatch.market import market_open
 ])
 def test_market_open(when: datetime, is_open: bool) -> None:
     assert market_open(when) is is_open
+
+
+@pytest.mark.parametrize(("when", "is_open"), [
+    (new_york(2026, 11, 25, 10, 0), True),    # normal Wednesday
+    (new_york(2026, 11, 25, 15, 59), True),
+    (new_york(2026, 11, 25, 16, 0), False),
+    (new_york(2026, 11, 29, 12, 0), False),   # Sunday
+    (new_york(2026, 11, 26, 10, 0), False),   # Thanksgiving: closed all day
+    (new_york(2026, 11, 26, 14, 0), False),
+    (new_york(2026, 11, 27, 12, 30), True),   # day after Thanksgiving: closes at 13:00
+    (new_york(2026, 11, 27, 12, 59), True),
+    (new_york(2026, 11, 27, 13, 0), False),
+    (new_york(2026, 11, 27, 13, 30), False),
+    (new_york(2026, 12, 24, 12, 0), True),    # Christmas Eve (Thursday): early close
+    (new_york(2026, 12, 24, 13, 30), False),
+    (new_york(2026, 12, 25, 11, 0), False),   # Christmas
+    (new_york(2027, 1, 1, 11, 0), False),     # New Year's Day
+    (new_york(2026, 7, 3, 11, 0), False),     # July 4 is a Saturday: observed Friday
+    (new_york(2026, 4, 3, 11, 0), False),     # Good Friday
+    (new_york(2026, 6, 19, 11, 0), False),    # Juneteenth
+    (new_york(2027, 7, 2, 15, 0), True),      # Friday before an observed Monday holiday
+    (new_york(2027, 7, 5, 11, 0), False),     # July 4 2027 is a Sunday: observed Monday
+])
+def test_exchange_holidays_and_early_closes(when: datetime, is_open: bool) -> None:
+    assert market_open(when) is is_open
+
+
+@pytest.mark.parametrize(("when", "is_open"), [
+    # 2026-03-08 clocks go forward: 09:30 New York is 13:30 UTC from Monday 9 March
+    (datetime(2026, 3, 6, 14, 29, tzinfo=UTC), False),   # Fri 09:29 EST
+    (datetime(2026, 3, 6, 14, 30, tzinfo=UTC), True),    # Fri 09:30 EST
+    (datetime(2026, 3, 9, 13, 30, tzinfo=UTC), True),    # Mon 09:30 EDT
+    (datetime(2026, 3, 9, 20, 0, tzinfo=UTC), False),    # Mon 16:00 EDT
+    # 2026-11-01 clocks go back: 09:30 New York is 14:30 UTC from Monday 2 November
+    (datetime(2026, 10, 30, 19, 59, tzinfo=UTC), True),  # Fri 15:59 EDT
+    (datetime(2026, 11, 2, 13, 30, tzinfo=UTC), False),  # Mon 08:30 EST
+    (datetime(2026, 11, 2, 14, 30, tzinfo=UTC), True),   # Mon 09:30 EST
+    (datetime(2026, 11, 2, 20, 30, tzinfo=UTC), True),   # Mon 15:30 EST
+])
+def test_summer_time_boundaries(when: datetime, is_open: bool) -> None:
+    assert market_open(when) is is_open
+
+
+def test_new_york_evening_is_not_next_day_in_utc() -> None:
+    """Wed 2026-11-25 20:00 New York is Thursday (Thanksgiving) 01:00 UTC: the day that
+    counts is New York's, and the market is closed because it is evening there."""
+    assert market_open(datetime(2026, 11, 26, 1, 0, tzinfo=UTC)) is False
+    # Fri 2026-11-27 12:30 New York (early-close day) given in UTC: open
+    assert market_open(datetime(2026, 11, 27, 17, 30, tzinfo=UTC)) is True
+    assert market_open(datetime(2026, 11, 27, 18, 30, tzinfo=UTC)) is False
