@@ -168,14 +168,16 @@ class TickerView:
 
 @dataclass(frozen=True, slots=True)
 class ThesisCheck:
-    """One `check:` line of a note: metric, operator, threshold; or the parse error."""
+    """One `check:` line of a note: metric, operator, threshold; or the parse error (or the
+    hint for a line that looks like a misspelt check), with the line itself as `text`."""
 
     line_no: int
-    text: str
+    text: str  # the expression (`cloud_yoy >= 20`); with an error, the whole line
     metric: str = ""
     op: str = ""
     threshold: float = 0.0
     error: str = ""
+    places: int = 0  # decimals the threshold was written with: `>= 5.10` has 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from aiwatch.checks import evaluate, parse_checks
+from aiwatch.checks import evaluate, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
 from aiwatch.model import CheckResult, CloudShare, EarningsQuarter, NextEarnings, TickerView
@@ -39,11 +39,12 @@ class TickerSummary:
 
 
 def thesis_prose(text: str) -> tuple[str, ...]:
-    """The note's sentences: headings, check lines and blank lines dropped."""
+    """The note's sentences: headings, check lines (and near misses, shown with the checks)
+    and blank lines dropped."""
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.lower().startswith("check:"):
+        if not stripped or stripped.startswith("#") or parse_line(0, stripped) is not None:
             continue
         lines.append(stripped)
     return tuple(lines)

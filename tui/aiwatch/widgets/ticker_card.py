@@ -5,14 +5,15 @@ from __future__ import annotations
 import textwrap
 from datetime import date, datetime
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from aiwatch.checks import shown_value
 from aiwatch.metrics import calendar_label, fiscal_label
-from aiwatch.model import CheckResult
+from aiwatch.model import CheckResult, ThesisCheck
 from aiwatch.summary import TickerSummary
 from aiwatch.widgets.format import (
     DOWN,
@@ -33,20 +34,33 @@ from aiwatch.widgets.format import (
 )
 
 THESIS_LINES = 2
+_WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
 CHECK_MARKS = {True: ("✔", UP), False: ("✘", DOWN), None: ("?", MUTED)}
+MALFORMED_MARK = ("!", WARN)  # not "?": a line that did not parse is not missing data
 
 
 def check_line(result: CheckResult, width: int) -> Text:
-    """✔ cloud_yoy >= 20 ... 38.0, or the parse error with its line number."""
-    mark, style = CHECK_MARKS[result.passed]
+    """✔ cloud_yoy >= 20 ... 38.0 (the value at the precision it is compared at), or a
+    malformed line: its number, its text and why, wrapped at the width, never cut."""
     if result.check.error:
-        line = Text.assemble(
-            (f"{mark} ", style), (f"line {result.check.line_no}: {result.check.error}", DOWN)
-        )
-        line.truncate(width, overflow="ellipsis")
-        return line
-    actual = Text(NA if result.actual is None else f"{result.actual:,.1f}", style=style)
-    return label_value(f"{mark} {result.check.text}", actual, width, label_style="")
+        return malformed_check(result.check, width)
+    mark, style = CHECK_MARKS[result.passed]
+    shown = NA if result.actual is None or result.passed is None else shown_value(
+        result.check, result.actual)
+    return label_value(f"{mark} {result.check.text}", Text(shown, style=style), width,
+                       label_style="")
+
+
+def malformed_check(check: ThesisCheck, width: int) -> Text:
+    """! line 4: chek: price < 9, and the reason below; every line indented under the mark."""
+    mark, style = MALFORMED_MARK
+    body = Text.assemble((f"line {check.line_no}: ", MUTED), check.text, "\n", (check.error, style))
+    rows = body.wrap(_WRAP_CONSOLE, max(width - 2, 8), overflow="fold")
+    for row in rows:
+        row.rstrip()
+    lines = [Text.assemble((f"{mark} ", style) if i == 0 else "  ", row)
+             for i, row in enumerate(rows)]
+    return Text("\n", no_wrap=True).join(lines)
 
 
 def fit(candidates: list[Text], width: int) -> Text:
