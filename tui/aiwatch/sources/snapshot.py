@@ -289,7 +289,7 @@ def _segment_parser(
         if revenue is None and yoy is None:
             raise Rejected("neither revenue nor yoy_pct")
         if revenue is not None and revenue < 0:
-            raise Rejected(f"revenue {revenue:g} is negative")
+            raise Rejected(f"revenue {_value(row, 'revenue')} is negative")
         return CloudSegment(ticker, segment, quarter_end, revenue, currency, yoy,
                             _finite(row, "operating_income"), _value(row, "source_url"))
 
