@@ -35,18 +35,19 @@ def test_bars_are_proportional_to_the_share_against_the_axis() -> None:
     assert [bar_cells(s, 40, 80) for s in (28, 21, 14, 4, 0, 40)] == [56, 42, 28, 8, 0, 80]
 
 
-def test_axis_labels_sit_where_bars_of_that_share_end() -> None:
+def test_axis_labels_end_where_bars_of_that_share_end() -> None:
     line = axis_labels(40, 10, 41)
     assert len(line) == 41
     assert line.startswith("0%") and line.endswith("40%")
-    for value in (10, 20, 30):
+    for value in (10, 20, 30, 40):
         label = f"{value}%"
-        assert line.index(label) == bar_cells(value, 40, 41) - len(label) // 2
+        assert line.index(label) + len(label) == bar_cells(value, 40, 41)
 
 
-def test_crowded_axis_labels_are_left_out_never_overlapped() -> None:
-    line = axis_labels(40, 10, 8)
-    assert line == "0%   40%"
+def test_crowded_axis_labels_thin_out_evenly_never_overlap() -> None:
+    assert axis_labels(40, 10, 19).split() == ["0%", "20%", "40%"]
+    assert axis_labels(40, 10, 8) == "0%   40%"
+    assert axis_labels(40, 10, 5) == "0–40%"
 
 
 class BarsApp(App[None]):
@@ -71,6 +72,8 @@ async def test_the_leader_does_not_fill_the_bar() -> None:
         start = aws.index("█")
         assert axis[start:start + 2] == "0%"
         assert axis[start + width - 3:start + width] == "40%"
+        twenty = bar_cells(20, 40, width)
+        assert axis[start + twenty - 3:start + twenty] == "20%"
 
 
 async def test_m_opens_the_sources_with_full_urls_and_esc_closes(make_test_app) -> None:
@@ -113,8 +116,9 @@ async def test_r_rereads_an_edited_market_share_file(make_test_app, tmp_home: Pa
         assert "market_share.csv line 2: share 150 is outside 0–100" in app.status
         bars = app.screen.query_one(ShareBars)
         assert not any(s.period == "2026Q2" for s in bars.shares)
-        user_file.write_text("provider,region,period,share_pct,firm\n"
-                             "AWS,global,2026-Q2,27,Synergy Research Group\n", encoding="utf-8")
+        user_file.write_text("provider,region,period,share_pct,firm,source_url\n"
+                             "AWS,global,2026-Q2,27,Synergy Research Group,https://e.org/q2\n",
+                             encoding="utf-8")
         await pilot.press("r")
         await pilot.pause()
         assert "market_share.csv" not in app.status  # the fixed problem is gone
@@ -122,6 +126,10 @@ async def test_r_rereads_an_edited_market_share_file(make_test_app, tmp_home: Pa
         assert [s.share_pct for s in aws] == [27]
         figures = app.summaries["AMZN"].figures
         assert figures.share is not None and figures.share.share_pct == 27
+        await pilot.press("m")
+        await pilot.pause()
+        listed = str(app.screen.query_one("#sources-list", Static).render())
+        assert "AWS 27%\nfrom your market_share.csv\nhttps://e.org/q2" in listed
 
 
 @pytest.mark.parametrize(("line", "card", "cloud"), [

@@ -268,7 +268,8 @@ class AiwatchApp(App[None]):
 
         if not isinstance(self.screen, SourcesScreen):
             folder = display_path(self.snapshot.user_dir) if self.snapshot.user_dir else "none"
-            self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder))
+            yours = set(self.shares) - set(self.snapshot.bundled_shares)
+            self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder, yours))
 
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen

@@ -47,19 +47,22 @@ def _year_before(period: str) -> str:
     return f"{int(period[:4]) - 1}{period[4:]}"
 
 
-def shown_shares(shares: Sequence[CloudShare], providers: Sequence[str]) -> list[CloudShare]:
-    """Every row the panel draws or compares against: each provider's newest reference-firm
-    figure, the same firm's figure a year before it, and the China figure."""
-    shown: list[CloudShare] = []
+def shown_shares(
+    shares: Sequence[CloudShare], providers: Sequence[str]
+) -> list[tuple[CloudShare, str]]:
+    """Every row the panel draws or compares against, with what it is used for: each
+    provider's newest reference-firm figure, the same firm's a year before, the China figure."""
+    shown: list[tuple[CloudShare, str]] = []
     for row in share_rows(shares, providers):
         if row.share is not None:
             current = row.share
-            shown.append(current)
-            shown.extend(s for s in shares if s.period == _year_before(current.period)
+            shown.append((current, "on the bars"))
+            shown.extend((s, "a year earlier: the change") for s in shares
+                         if s.period == _year_before(current.period)
                          and (s.provider, s.region, s.firm)
                          == (current.provider, current.region, current.firm))
     china = latest_any_firm(shares, "Alibaba", "china")
-    return shown + ([china] if china else [])
+    return shown + ([(china, "Alibaba Cloud in China")] if china else [])
 
 
 def axis_scale(largest: float) -> tuple[int, int]:
@@ -72,22 +75,31 @@ def bar_cells(share_pct: float, ceiling: int, width: int) -> int:
     return max(0, min(width, round(share_pct / ceiling * width)))
 
 
-def axis_labels(ceiling: int, step: int, width: int) -> str:
-    """Tick labels for a bar `width` cells wide: each centred where a bar of that share ends,
-    0% flush left and the ceiling flush right; a label that would touch another is left out."""
+def _placed(values: Sequence[int], ceiling: int, width: int) -> str | None:
+    """The labels of `values` on a `width`-cell axis, or None if two would touch."""
     line = [" "] * width
     taken: list[tuple[int, int]] = []
-    values = [0, ceiling, *range(step, ceiling, step)]
     for value in values:
         label = f"{value}%"
-        start = bar_cells(value, ceiling, width) - len(label) // 2
-        start = max(0, min(start, width - len(label)))
-        end = start + len(label)
+        end = max(len(label), bar_cells(value, ceiling, width))
+        start = end - len(label)
         if end > width or any(start <= e and s <= end for s, e in taken):
-            continue
+            return None
         taken.append((start, end))
         line[start:end] = label
     return "".join(line)
+
+
+def axis_labels(ceiling: int, step: int, width: int) -> str:
+    """Tick labels for a bar `width` cells wide, each ending where a bar of that share ends
+    (0% at the start, the ceiling at the end). When they do not fit, every other tick (and so
+    on) is labelled, so the spacing stays even; at the least, 0% and the ceiling."""
+    for every in range(step, ceiling, step):
+        if ceiling % every == 0:
+            line = _placed(range(0, ceiling + 1, every), ceiling, width)
+            if line is not None:
+                return line
+    return _placed((0, ceiling), ceiling, width) or f"0–{ceiling}%"[:width]
 
 
 def _host(url: str) -> str:
