@@ -45,36 +45,3 @@ def test_package_never_reaches_for_shared() -> None:
     for path in (ROOT / "tui" / "aiwatch").rglob("*.py"):
         assert "../shared" not in path.read_text(encoding="utf-8"), path
     assert (bundled_data_dir() / "SOURCES.md").is_file()
-
-
-def test_user_rows_add_and_replace_quarters(tmp_path: Path) -> None:
-    (tmp_path / "market_share.csv").write_text(
-        "provider,region,period,share_pct,firm,source_url\n"
-        "AWS,global,2026Q2,27,Synergy Research Group,https://example.org/q2\n"
-        "Google,global,2026Q1,15,Synergy Research Group,https://example.org/fix\n")
-    (tmp_path / "cloud_segments.csv").write_text(
-        "ticker,segment,quarter_end,revenue,currency,yoy_pct\n"
-        "BABA,Cloud Intelligence Group,2026-06-30,,CNY,41\n")
-    snap = load_snapshot(user_dir=tmp_path)
-    from aiwatch import metrics
-    aws = metrics.latest_share(snap.shares, "AWS")
-    assert aws is not None and (aws.period, aws.share_pct) == ("2026Q2", 27)
-    google = [s for s in snap.shares if s.provider == "Google" and s.period == "2026Q1"
-              and s.firm == "Synergy Research Group"]
-    assert [g.share_pct for g in google] == [15]  # replaced, not duplicated
-    newest = snap.cloud["BABA"][0]
-    assert (newest.quarter_end.isoformat(), newest.yoy_pct) == ("2026-06-30", 41)
-    assert snap.problems == ()
-
-
-def test_bad_user_rows_are_skipped_and_named(tmp_path: Path) -> None:
-    (tmp_path / "market_share.csv").write_text(
-        "provider,region,period,share_pct,firm\n"
-        "AWS,global,2026Q2,lots,Synergy Research Group\n"
-        "Azure,global,2026Q2,22,Synergy Research Group\n")
-    (tmp_path / "cloud_segments.csv").write_bytes(b"\xff\xfe\x00garbage")
-    snap = load_snapshot(user_dir=tmp_path)
-    assert any(s.provider == "Azure" and s.period == "2026Q2" for s in snap.shares)
-    assert "market_share.csv: skipped unreadable lines 2" in snap.problems
-    assert any(p.startswith("cloud_segments.csv ignored") for p in snap.problems)
-    assert len(snap.cloud["AMZN"]) == 9  # the bundled rows are all still there

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from textual import work
@@ -29,10 +29,11 @@ from aiwatch.model import CloudShare, TickerView
 from aiwatch.refresh import Refresher
 from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.watchlist import WatchlistScreen
-from aiwatch.sources.snapshot import Snapshot
+from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config
 from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
 from aiwatch.summary import TickerSummary, summarise
+from aiwatch.widgets.share_bars import ShareBars
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class Services:
     refresher: Refresher
     clock: Callable[[], datetime]
     force_first_refresh: bool = False  # --refresh: ignore the cache's freshness once
-    startup_problems: tuple[str, ...] = ()
+    startup_problems: tuple[str, ...] = ()  # besides the snapshot's own
 
 
 class AiwatchApp(App[None]):
@@ -68,6 +69,7 @@ class AiwatchApp(App[None]):
         super().__init__()
         self.services = services
         self.tickers = services.config.tickers
+        self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
         self.shares: tuple[CloudShare, ...] = services.snapshot.shares
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
@@ -86,7 +88,7 @@ class AiwatchApp(App[None]):
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
         self.push_screen(WatchlistScreen(self.tickers))
-        for problem in [*self.problems, *self.notes_problems]:  # the status bar may be narrow
+        for problem in [*self.problems, *self.snapshot.problems, *self.notes_problems]:
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
@@ -98,7 +100,8 @@ class AiwatchApp(App[None]):
     def _update_status(self) -> None:
         extra = [self.refresh_note] if self.refresh_note else []
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
-                                  [*extra, *self.problems, *self.notes_problems])
+                                  [*extra, *self.problems, *self.snapshot.problems,
+                                   *self.notes_problems])
 
     def start_refresh(self, force: bool = False) -> None:
         """Ask Yahoo for what is stale, in a thread; the UI keeps running meanwhile."""
@@ -157,9 +160,24 @@ class AiwatchApp(App[None]):
             self._schedule_refresh()
 
     def action_refresh(self) -> None:
-        """r: fetch now, ignoring freshness, and pick up notes edited outside the app."""
+        """r: fetch now, ignoring freshness, and pick up notes and share / segment files
+        edited outside the app."""
+        self.reload_user_rows()
         self.reload_notes()
         self.start_refresh(force=True)
+
+    def reload_user_rows(self) -> None:
+        """Re-read the user's market-share and cloud-segment files; their problems replace
+        the old ones (the caller re-summarises)."""
+        self.snapshot = with_user_rows(self.snapshot)
+        self.shares = self.snapshot.shares
+        self.views = {ticker: replace(view, cloud=self.snapshot.cloud.get(ticker, ()))
+                      for ticker, view in self.views.items()}
+        for screen in self.screen_stack:
+            for bars in screen.query(ShareBars):
+                bars.shares = self.shares
+        for problem in self.snapshot.problems:
+            self.notify(problem, severity="warning", markup=False)
 
     def _load_notes(self) -> list[str]:
         """Seed missing notes, then read them all; failures come back as one line each for
@@ -244,6 +262,15 @@ class AiwatchApp(App[None]):
         self._summarise()
         self._update_status()
 
+    def action_sources(self) -> None:
+        """The publication and URL behind every share figure shown, and rejected lines."""
+        from aiwatch.screens.sources import SourcesScreen
+
+        if not isinstance(self.screen, SourcesScreen):
+            folder = display_path(self.snapshot.user_dir) if self.snapshot.user_dir else "none"
+            yours = set(self.shares) - set(self.snapshot.bundled_shares)
+            self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder, yours))
+
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen
         from aiwatch.screens.notes import NotesScreen
@@ -262,6 +289,9 @@ class AiwatchApp(App[None]):
         yield SystemCommand("Help", "Every key and the thesis-check metrics", self.action_help)
         yield SystemCommand("Refresh", "Fetch quotes and earnings from Yahoo now",
                             self.action_refresh)
+        yield SystemCommand("Market share sources",
+                            "Firm, publication and URL of every share figure shown",
+                            self.action_sources)
         for ticker in self.tickers:
             yield SystemCommand(
                 f"Detail: {ticker}", f"Chart and earnings table for {ticker}",

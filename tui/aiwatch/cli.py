@@ -70,7 +70,7 @@ def make_app(
         refresher=Refresher(cache, source, clock),
         clock=clock,
         force_first_refresh=force_refresh,
-        startup_problems=(*snapshot.problems, *((cache.problem,) if cache.problem else ())),
+        startup_problems=(cache.problem,) if cache.problem else (),
     )
     return AiwatchApp(services)
 

@@ -103,6 +103,18 @@ class CloudSegment:
     source_url: str = ""
 
 
+# The cloud names the screen prints for the market-share providers; a user's file may use
+# either name (sources/snapshot.py reads both, case-insensitively).
+PROVIDER_LABELS = {
+    "AWS": "AWS", "Microsoft": "Azure", "Google": "Google Cloud", "Alibaba": "Alibaba Cloud",
+}
+# Other names people give the same providers in their own files.
+PROVIDER_ALIASES = {
+    "Amazon": "AWS", "Amazon Web Services": "AWS", "Microsoft Azure": "Microsoft",
+    "GCP": "Google", "Google Cloud Platform": "Google", "Alibaba Group": "Alibaba",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class CloudShare:
     """One analyst firm's share figure for one provider, region and period."""
@@ -114,6 +126,7 @@ class CloudShare:
     firm: str
     source_url: str = ""
     published: date | None = None
+    market_definition: str = ""  # what the firm counts as the market
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from aiwatch.locations import bundled_data_dir
 from aiwatch.model import (
+    PROVIDER_ALIASES,
+    PROVIDER_LABELS,
     CloudSegment,
     CloudShare,
     Company,
@@ -42,7 +45,11 @@ class Snapshot:
     cloud: dict[str, tuple[CloudSegment, ...]]  # all segments, newest first
     shares: tuple[CloudShare, ...]
     fundamentals_as_of: date
-    problems: tuple[str, ...] = ()  # what was wrong with the user's own data files
+    problems: tuple[str, ...] = ()  # what was wrong with the user's own files, in short
+    rejected: tuple[str, ...] = ()  # every rejected line of the user's files, with its reason
+    bundled_cloud: tuple[CloudSegment, ...] = ()  # before the user's rows were added
+    bundled_shares: tuple[CloudShare, ...] = ()
+    user_dir: Path | None = None  # where the user's own files are read from
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -122,37 +129,276 @@ def _share(row: dict[str, str]) -> CloudShare:
         firm=row["firm"],
         source_url=row.get("source_url", ""),
         published=_day(row.get("published", "")),
+        market_definition=row.get("market_definition", ""),
     )
 
 
-def _user_rows(
-    path: Path | None, parse: Callable[[dict[str, str]], T]
-) -> tuple[list[T], list[str]]:
-    """Rows of the user's own CSV (same columns as the bundled one); a bad row is skipped
-    and named, a missing file is simply none."""
-    if path is None or not path.exists():
-        return [], []
-    parsed: list[T] = []
-    bad: list[str] = []
+# --- the user's own rows: names as the screen prints them, every rejected line named ---------
+
+SHARE_COLUMNS = ("provider", "region", "period", "share_pct", "firm")
+SEGMENT_COLUMNS = ("ticker", "segment", "quarter_end", "currency")
+REGIONS = {"global": "global", "worldwide": "global", "world": "global",
+           "china": "china", "mainland china": "china"}
+SHOWN_PER_FILE = 3  # rejected lines named one by one in the status bar; more are counted
+_YEAR_FIRST = re.compile(r"(?P<year>\d{4})\s*[-_/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)", re.I)
+_YEAR_LAST = re.compile(r"(?P<kind>[QH])\s*(?P<n>\d)\s*[-_/ ]?\s*(?P<year>\d{4})", re.I)
+
+
+class Rejected(ValueError):
+    """Why one line of the user's file cannot be used; the message is shown as it is."""
+
+
+def _fold(name: str) -> str:
+    """A name as compared: case and spacing ignored."""
+    return " ".join(name.casefold().split())
+
+
+def _fold_segment(name: str) -> str:
+    """Segment names compared without a trailing "group": "Cloud Intelligence" is Alibaba's
+    "Cloud Intelligence Group"."""
+    return _fold(name).removesuffix(" group")
+
+
+def normal_period(text: str) -> str:
+    """`2026Q2` from `2026-Q2`, `Q2 2026`, `2026 q2`, `2026Q2`; half-years as `2025H1`."""
+    text = text.strip()
+    match = _YEAR_FIRST.fullmatch(text) or _YEAR_LAST.fullmatch(text)
+    kind = match["kind"].upper() if match else ""
+    if match is None or not 1 <= int(match["n"]) <= (4 if kind == "Q" else 2):
+        raise Rejected(f"period {text!r} is not like 2026Q2 or 2025H1")
+    return f"{match['year']}{kind}{match['n']}"
+
+
+def _value(row: dict[str, str], column: str) -> str:
+    value = row.get(column)
+    return "" if value is None else value.strip()
+
+
+def _required(row: dict[str, str], column: str) -> str:
+    value = _value(row, column)
+    if not value:
+        raise Rejected(f"no {column}")
+    return value
+
+
+def _finite(row: dict[str, str], column: str) -> float | None:
+    """A finite number or none; `41%` reads as 41."""
+    text = _value(row, column)
+    if not text:
+        return None
     try:
-        for line, row in enumerate(_rows(path), start=2):
-            try:
-                parsed.append(parse(row))
-            except (KeyError, TypeError, ValueError):
-                bad.append(str(line))
+        value = float(text.removesuffix("%"))
+    except ValueError:
+        raise Rejected(f"{column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise Rejected(f"{column} {text!r} is not a finite number")
+    return value
+
+
+def _user_day(row: dict[str, str], column: str) -> date | None:
+    text = _value(row, column)
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise Rejected(f"{column} {text!r} is not a date like 2026-05-13") from None
+
+
+def _quarter_end(text: str) -> date:
+    """The last day of a calendar quarter, from that date or from a period like 2026Q2: the
+    earnings table finds a segment by its exact quarter end."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        try:
+            period = normal_period(text)
+        except Rejected:
+            raise Rejected(f"quarter_end {text!r} is not a date like 2026-06-30 "
+                           "or a quarter like 2026Q2") from None
+        if period[4] != "Q":
+            raise Rejected(f"quarter_end {text!r} is a half-year, not a quarter") from None
+        year, quarter = int(period[:4]), int(period[5])
+        return date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - timedelta(days=1)
+    if day.month % 3 or (day + timedelta(days=1)).day != 1:
+        raise Rejected(f"quarter_end {text} is not the last day of a calendar quarter")
+    return day
+
+
+def _share_parser(bundled: Iterable[CloudShare]) -> Callable[[dict[str, str]], CloudShare]:
+    """Reads a user's share row: providers by the bundled name, the name the screen prints
+    (PROVIDER_LABELS) or a common alias; firms by their bundled spelling or its first word."""
+    bundled = list(bundled)
+    providers = {_fold(s.provider): s.provider for s in bundled}
+    providers.update({_fold(p): p for p in PROVIDER_LABELS})
+    providers.update({_fold(label): p for p, label in PROVIDER_LABELS.items()})
+    providers.update({_fold(alias): p for alias, p in PROVIDER_ALIASES.items()})
+    firms = {_fold(s.firm): s.firm for s in bundled}
+
+    def firm_named(text: str) -> str:
+        folded = _fold(text)
+        short = [f for key, f in firms.items() if key.startswith(folded + " ")]
+        return firms.get(folded) or (short[0] if len(short) == 1 else text)
+
+    def parse(row: dict[str, str]) -> CloudShare:
+        name = _required(row, "provider")
+        provider = providers.get(_fold(name))
+        if provider is None:
+            raise Rejected(f"unknown provider {name!r}")
+        region_name = _required(row, "region")
+        region = REGIONS.get(_fold(region_name))
+        if region is None:
+            raise Rejected(f"unknown region {region_name!r} (global or china)")
+        period = normal_period(_required(row, "period"))
+        share = _finite(row, "share_pct")
+        if share is None:
+            raise Rejected("no share_pct")
+        if not 0 <= share <= 100:
+            raise Rejected(f"share {share:g} is outside 0–100")
+        return CloudShare(
+            provider, region, period, share, firm_named(_required(row, "firm")),
+            source_url=_value(row, "source_url"), published=_user_day(row, "published"),
+            market_definition=_value(row, "market_definition"),
+        )
+
+    return parse
+
+
+def _segment_parser(
+    companies: dict[str, Company], bundled: Iterable[CloudSegment]
+) -> Callable[[dict[str, str]], CloudSegment]:
+    """Reads a user's segment row: a ticker from companies.csv, its segment by the company's
+    name for it, the card's label or another bundled segment, in that segment's currency."""
+    names: dict[str, dict[str, str]] = {ticker: {} for ticker in companies}
+    currencies: dict[tuple[str, str], str] = {}
+    for s in bundled:
+        names.setdefault(s.ticker, {})[_fold_segment(s.segment)] = s.segment
+        currencies[(s.ticker, s.segment)] = s.currency
+    for c in companies.values():
+        for name in (c.cloud_segment, c.cloud_label):
+            if name and c.cloud_segment:
+                names[c.ticker][_fold_segment(name)] = c.cloud_segment
+
+    def parse(row: dict[str, str]) -> CloudSegment:
+        ticker_name = _required(row, "ticker")
+        ticker = ticker_name.upper()
+        if not names.get(ticker):
+            raise Rejected(f"unknown ticker {ticker_name!r}")
+        segment_name = _required(row, "segment")
+        segment = names[ticker].get(_fold_segment(segment_name))
+        if segment is None:
+            known = ", ".join(sorted(set(names[ticker].values())))
+            raise Rejected(f"segment {segment_name!r} is not one of {ticker}'s ({known})")
+        quarter_end = _quarter_end(_required(row, "quarter_end"))
+        currency = _required(row, "currency").upper()
+        if not re.fullmatch("[A-Z]{3}", currency):
+            raise Rejected(f"currency {currency!r} is not a 3-letter code like USD")
+        expected = currencies.get((ticker, segment), currency)
+        if currency != expected:
+            raise Rejected(f"currency {currency}, but {ticker}'s {segment} is in {expected}")
+        revenue, yoy = _finite(row, "revenue"), _finite(row, "yoy_pct")
+        if revenue is None and yoy is None:
+            raise Rejected("neither revenue nor yoy_pct")
+        if revenue is not None and revenue < 0:
+            raise Rejected(f"revenue {_value(row, 'revenue')} is negative")
+        return CloudSegment(ticker, segment, quarter_end, revenue, currency, yoy,
+                            _finite(row, "operating_income"), _value(row, "source_url"))
+
+    return parse
+
+
+def _read_user_file(
+    path: Path, columns: tuple[str, ...], parse: Callable[[dict[str, str]], T]
+) -> tuple[list[T], list[str]]:
+    """The rows of the user's CSV that parse, and each rejected line named with its reason;
+    a missing or empty file is simply none."""
+    accepted: list[T] = []
+    rejected: list[str] = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            if reader.fieldnames is None:
+                return [], []
+            header = [_fold(name) for name in reader.fieldnames]
+            missing = [column for column in columns if column not in header]
+            if missing:
+                plural = "s" if len(missing) > 1 else ""
+                return [], [f"{path.name} ignored: no {', '.join(missing)} column{plural}"]
+            reader.fieldnames = header
+            for row in reader:
+                if not any(v and v.strip() for v in row.values() if isinstance(v, str)):
+                    continue  # a blank spreadsheet line
+                try:
+                    if None in row:
+                        raise Rejected("more values than columns (a comma not in quotes?)")
+                    accepted.append(parse(row))
+                except Rejected as exc:
+                    rejected.append(f"{path.name} line {reader.line_num}: {exc}")
+    except FileNotFoundError:
+        return [], []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         return [], [f"{path.name} ignored: {exc}"]
-    problems = [f"{path.name}: skipped unreadable lines {', '.join(bad)}"] if bad else []
-    return parsed, problems
+    return accepted, rejected
 
 
-def _with_user_rows(
-    bundled: list[T], user: list[T], key: Callable[[T], tuple[object, ...]]
-) -> list[T]:
+def _in_short(rejected: list[str], name: str) -> list[str]:
+    """The status bar names a few rejected lines; the rest are counted (all are listed on
+    the sources screen)."""
+    if len(rejected) <= SHOWN_PER_FILE:
+        return rejected
+    rest = len(rejected) - SHOWN_PER_FILE + 1
+    return [*rejected[:SHOWN_PER_FILE - 1],
+            f"{name}: {rest} more lines rejected (m lists them all)"]
+
+
+def _crowded(shares: Iterable[CloudShare], user: Iterable[CloudShare]) -> list[str]:
+    """Periods where one firm's shares for a region add up to more than the whole market."""
+    touched = {(s.firm, s.region, s.period) for s in user}
+    totals: dict[tuple[str, str, str], float] = {}
+    for s in shares:
+        key = (s.firm, s.region, s.period)
+        if key in touched:
+            totals[key] = totals.get(key, 0.0) + s.share_pct
+    return [f"market_share.csv: {firm} {region} {period} shares add up to {total:g}%"
+            for (firm, region, period), total in sorted(totals.items()) if total > 100]
+
+
+def _merged(bundled: Iterable[T], user: list[T], key: Callable[[T], tuple[object, ...]]
+            ) -> list[T]:
     """The bundled rows plus the user's; a user row replaces a bundled one with its key."""
     merged = {key(row): row for row in bundled}
     merged.update((key(row), row) for row in user)
     return list(merged.values())
+
+
+def with_user_rows(snapshot: Snapshot) -> Snapshot:
+    """The snapshot with the user's market_share.csv and cloud_segments.csv read afresh
+    (`r` calls this, so an edited file shows, and a fixed line stops being reported)."""
+    segments: list[CloudSegment] = []
+    shares: list[CloudShare] = []
+    rejected_segments: list[str] = []
+    rejected_shares: list[str] = []
+    if snapshot.user_dir is not None:
+        segments, rejected_segments = _read_user_file(
+            snapshot.user_dir / "cloud_segments.csv", SEGMENT_COLUMNS,
+            _segment_parser(snapshot.companies, snapshot.bundled_cloud))
+        shares, rejected_shares = _read_user_file(
+            snapshot.user_dir / "market_share.csv", SHARE_COLUMNS,
+            _share_parser(snapshot.bundled_shares))
+    by_ticker: dict[str, list[CloudSegment]] = {}
+    for segment in _merged(snapshot.bundled_cloud, segments,
+                           lambda s: (s.ticker, s.segment, s.quarter_end)):
+        by_ticker.setdefault(segment.ticker, []).append(segment)
+    all_shares = tuple(_merged(snapshot.bundled_shares, shares,
+                               lambda s: (s.provider, s.region, s.period, s.firm)))
+    return replace(
+        snapshot,
+        cloud={ticker: tuple(sorted(segs, key=lambda s: s.quarter_end, reverse=True))
+               for ticker, segs in by_ticker.items()},
+        shares=all_shares,
+        problems=(*_in_short(rejected_segments, "cloud_segments.csv"),
+                  *_in_short(rejected_shares, "market_share.csv"),
+                  *_crowded(all_shares, shares)),
+        rejected=(*rejected_segments, *rejected_shares),
+    )
 
 
 def load_snapshot(root: Path | None = None, user_dir: Path | None = None) -> Snapshot:
@@ -198,22 +444,10 @@ def load_snapshot(root: Path | None = None, user_dir: Path | None = None) -> Sna
         )
         for ticker, qs in quarters.items()
     }
-    user_segments, segment_problems = _user_rows(
-        user_dir / "cloud_segments.csv" if user_dir else None, _segment)
-    user_shares, share_problems = _user_rows(
-        user_dir / "market_share.csv" if user_dir else None, _share)
-    segments: dict[str, list[CloudSegment]] = {}
-    all_segments = _with_user_rows(
-        [_segment(row) for row in _rows(root / "cloud_segments.csv")], user_segments,
-        lambda s: (s.ticker, s.segment, s.quarter_end))
-    for segment in all_segments:
-        segments.setdefault(segment.ticker, []).append(segment)
-    cloud = {
-        ticker: tuple(sorted(segs, key=lambda s: s.quarter_end, reverse=True))
-        for ticker, segs in segments.items()
-    }
-    shares = tuple(_with_user_rows(
-        [_share(row) for row in _rows(root / "market_share.csv")], user_shares,
-        lambda s: (s.provider, s.region, s.period, s.firm)))
-    return Snapshot(companies, histories, fundamentals, cloud, shares, fundamentals_as_of,
-                    (*segment_problems, *share_problems))
+    bundled = Snapshot(
+        companies, histories, fundamentals, {}, (), fundamentals_as_of,
+        bundled_cloud=tuple(_segment(row) for row in _rows(root / "cloud_segments.csv")),
+        bundled_shares=tuple(_share(row) for row in _rows(root / "market_share.csv")),
+        user_dir=user_dir,
+    )
+    return with_user_rows(bundled)

@@ -1,4 +1,5 @@
-"""Cloud market share: one bar per provider from one firm, with the change over a year."""
+"""Cloud market share: one bar per provider from one firm, against a fixed, labelled axis,
+with the change over a year."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
-from aiwatch.model import CloudShare
-from aiwatch.widgets.format import MUTED, signed
+from aiwatch.model import PROVIDER_LABELS, CloudShare
+from aiwatch.widgets.format import MUTED, WARN, signed
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
 CHANGE_WIDTH = 24
-LABELS = {"AWS": "AWS", "Microsoft": "Azure", "Google": "Google Cloud", "Alibaba": "Alibaba Cloud"}
+# Axis ceilings and their tick steps: the smallest that holds the largest share is used, so
+# a bar's length is its share of the market, never its share of the leader's.
+AXES = ((10, 5), (20, 5), (40, 10), (60, 20), (80, 20), (100, 20))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +38,68 @@ def share_rows(shares: Sequence[CloudShare], providers: Sequence[str]) -> list[S
     for provider in providers:
         share = latest_share(shares, provider)
         change = share_change(shares, share) if share else None
-        rows.append(ShareRow(LABELS.get(provider, provider), share, change,
+        rows.append(ShareRow(PROVIDER_LABELS.get(provider, provider), share, change,
                              BAR_COLOURS.get(provider, "#B0B0B0")))
     return rows
+
+
+def _year_before(period: str) -> str:
+    return f"{int(period[:4]) - 1}{period[4:]}"
+
+
+def shown_shares(
+    shares: Sequence[CloudShare], providers: Sequence[str]
+) -> list[tuple[CloudShare, str]]:
+    """Every row the panel draws or compares against, with what it is used for: each
+    provider's newest reference-firm figure, the same firm's a year before, the China figure."""
+    shown: list[tuple[CloudShare, str]] = []
+    for row in share_rows(shares, providers):
+        if row.share is not None:
+            current = row.share
+            shown.append((current, "on the bars"))
+            shown.extend((s, "a year earlier: the change") for s in shares
+                         if s.period == _year_before(current.period)
+                         and (s.provider, s.region, s.firm)
+                         == (current.provider, current.region, current.firm))
+    china = latest_any_firm(shares, "Alibaba", "china")
+    return shown + ([(china, "Alibaba Cloud in China")] if china else [])
+
+
+def axis_scale(largest: float) -> tuple[int, int]:
+    """The axis ceiling and tick step for the largest share shown: 28% → 0–40% by 10."""
+    return next(((top, step) for top, step in AXES if largest <= top), AXES[-1])
+
+
+def bar_cells(share_pct: float, ceiling: int, width: int) -> int:
+    """How many of `width` cells a share fills on a 0–ceiling axis."""
+    return max(0, min(width, round(share_pct / ceiling * width)))
+
+
+def _placed(values: Sequence[int], ceiling: int, width: int) -> str | None:
+    """The labels of `values` on a `width`-cell axis, or None if two would touch."""
+    line = [" "] * width
+    taken: list[tuple[int, int]] = []
+    for value in values:
+        label = f"{value}%"
+        end = max(len(label), bar_cells(value, ceiling, width))
+        start = end - len(label)
+        if end > width or any(start <= e and s <= end for s, e in taken):
+            return None
+        taken.append((start, end))
+        line[start:end] = label
+    return "".join(line)
+
+
+def axis_labels(ceiling: int, step: int, width: int) -> str:
+    """Tick labels for a bar `width` cells wide, each ending where a bar of that share ends
+    (0% at the start, the ceiling at the end). When they do not fit, every other tick (and so
+    on) is labelled, so the spacing stays even; at the least, 0% and the ceiling."""
+    for every in range(step, ceiling, step):
+        if ceiling % every == 0:
+            line = _placed(range(0, ceiling + 1, every), ceiling, width)
+            if line is not None:
+                return line
+    return _placed((0, ceiling), ceiling, width) or f"0–{ceiling}%"[:width]
 
 
 def _host(url: str) -> str:
@@ -45,10 +107,11 @@ def _host(url: str) -> str:
 
 
 class ShareBars(Widget):
-    """Horizontal bars; the bar scale is the largest share shown, so bars stay comparable."""
+    """Horizontal bars on a fixed 0–ceiling axis labelled under them, so bar lengths compare
+    shares of the market honestly."""
 
     shares: reactive[tuple[CloudShare, ...]] = reactive((), layout=True)
-    providers: tuple[str, ...] = ("AWS", "Microsoft", "Google", "Alibaba")
+    providers: tuple[str, ...] = tuple(PROVIDER_LABELS)
 
     def render(self) -> RenderableType:
         rows = share_rows(self.shares, self.providers)
@@ -59,14 +122,16 @@ class ShareBars(Widget):
         width = self.content_size.width
         label_width = max(len(r.label) for r in rows)
         bar_width = max(width - label_width - 4 - CHANGE_WIDTH - 3, 8)
-        scale = max(s.share_pct for s in known)
+        ceiling, step = axis_scale(max(s.share_pct for s in known))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, min_width=label_width)
         grid.add_column(no_wrap=True, width=bar_width)
         grid.add_column(justify="right", no_wrap=True, min_width=4)
         grid.add_column(no_wrap=True, width=CHANGE_WIDTH)
         for row in rows:
-            grid.add_row(*self._cells(row, period, bar_width, scale))
+            grid.add_row(*self._cells(row, period, bar_width, ceiling))
+        grid.add_row(Text(""), Text(axis_labels(ceiling, step, bar_width), style=MUTED),
+                     Text(""), Text("share of the market", style=MUTED))
         title = Text.assemble(
             ("Cloud infrastructure market share", "bold"),
             (f" · global · {REFERENCE_FIRM} · {period}", MUTED),
@@ -74,26 +139,26 @@ class ShareBars(Widget):
         return Group(title, grid, *self._footer(known))
 
     @staticmethod
-    def _cells(row: ShareRow, period: str, bar_width: int, scale: float) -> tuple[Text, ...]:
+    def _cells(row: ShareRow, period: str, bar_width: int, ceiling: int) -> tuple[Text, ...]:
         if row.share is None:
             return Text(row.label), Text("n/a", style=MUTED), Text(""), Text("")
-        filled = round(row.share.share_pct / scale * bar_width)
+        filled = bar_cells(row.share.share_pct, ceiling, bar_width)
         bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), "#303540"))
-        year_ago = f"{int(row.share.period[:4]) - 1}{row.share.period[4:]}"
-        change = Text.assemble(signed(row.change, " pp"), (f" vs {year_ago}", MUTED))
-        if row.share.period != period:
-            change = Text.assemble((f"{row.share.period} ", "bold"), change)
-        return Text(row.label), bar, Text(f"{row.share.share_pct:.0f}%", style="bold"), change
+        change = Text.assemble(signed(row.change, " pp"),
+                               (f" vs {_year_before(row.share.period)}", MUTED))
+        if row.share.period != period:  # an older figure than the headline's: say which
+            change = Text.assemble((f"{row.share.period} ", f"bold {WARN}"), change)
+        return Text(row.label), bar, Text(f"{row.share.share_pct:g}%", style="bold"), change
 
     def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
         lines: list[RenderableType] = []
         china = latest_any_firm(self.shares, "Alibaba", "china")
         if china:
             lines.append(Text.assemble(
-                ("Alibaba Cloud in China: ", MUTED), (f"{china.share_pct:.0f}%", "bold"),
+                ("Alibaba Cloud in China: ", MUTED), (f"{china.share_pct:g}%", "bold"),
                 (f" ({china.firm}, {china.period})", MUTED),
             ))
         sources = sorted({_host(s.source_url) for s in known})
-        lines.append(Text("Sources: " + ", ".join(sources), style=MUTED, no_wrap=True,
-                          overflow="ellipsis"))
+        lines.append(Text("Sources (m for links): " + ", ".join(sources), style=MUTED,
+                          no_wrap=True, overflow="ellipsis"))
         return lines
