@@ -9,6 +9,9 @@ from rich.console import Console
 from rich.text import Text
 
 from aiwatch.checks import METRICS, OPERATORS, evaluate, parse_checks, parse_line, shown_value
+from aiwatch.feed import base_views
+from aiwatch.metrics import figures
+from aiwatch.sources.snapshot import load_snapshot
 from aiwatch.summary import thesis_prose
 from aiwatch.widgets.format import WARN
 from aiwatch.widgets.ticker_card import check_line
@@ -73,8 +76,13 @@ def test_parse_checks_keeps_line_numbers_and_skips_prose() -> None:
         (4, "cloud_yoy", False), (6, "", True)]
 
 
-def test_every_metric_is_documented() -> None:
-    assert set(METRICS) >= {"price", "eps_surprise", "cloud_yoy", "cloud_share", "china_share"}
+def amzn_values() -> dict[str, float | None]:
+    snap = load_snapshot()
+    return figures(base_views(snap, ["AMZN"])["AMZN"], snap.shares).check_values()
+
+
+def test_every_documented_metric_has_a_value_and_no_other() -> None:
+    assert set(METRICS) == set(amzn_values())
     assert all(METRICS.values())
 
 
@@ -242,3 +250,31 @@ def test_no_data_keeps_the_question_mark() -> None:
     rendered = check_line(evaluate(check, VALUES), 40)
     assert rendered.plain.startswith("? eps_surprise > 0")
     assert rendered.plain.endswith("n/a")
+# Each figure worked out by hand from data/ (prices/AMZN.csv, earnings.csv, cloud_segments.csv,
+# market_share.csv), not by the code under test.
+HAND_CHECKED_AMZN = {
+    "price": 256.29,  # last close, 2026-10-06
+    "change_pct": (256.29 / 251.40 - 1) * 100,  # vs the 2026-10-05 close: +1.9451
+    "eps_surprise": (2.78 / 1.65 - 1) * 100,  # 2026Q1: 2.78 reported vs 1.65 expected
+    "eps": 2.78,
+    "revenue_yoy": 16.6,  # stated for 2026Q1
+    "net_income_yoy": (30.3 / 17.1 - 1) * 100,  # none stated: 30.3bn vs 17.1bn, +77.19
+    "cloud_yoy": 28.0,  # AWS 2026Q1, stated
+    "cloud_share": 28.0,  # Synergy, global, 2026Q1
+    "cloud_share_change": -1.0,  # 28 vs 29 in 2025Q1
+    "china_share": None,  # only Alibaba has one
+    "range_pos": (256.29 - 198.79) / (284.02 - 198.79) * 100,  # low 2026-02-13, high 2026-08-03
+}
+
+
+@pytest.mark.parametrize("metric", sorted(METRICS))
+def test_each_metric_is_the_hand_checked_figure(metric: str) -> None:
+    got = amzn_values()[metric]
+    expected = HAND_CHECKED_AMZN[metric]
+    assert got == (None if expected is None else pytest.approx(expected, abs=1e-6))
+
+
+def test_china_share_is_alibabas_omdia_figure() -> None:
+    snap = load_snapshot()
+    values = figures(base_views(snap, ["BABA"])["BABA"], snap.shares).check_values()
+    assert values["china_share"] == 37  # Omdia, China, 2025Q4

@@ -6,11 +6,21 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from aiwatch.checks import METRICS
 from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.widgets.earnings_table import EarningsTable
 from aiwatch.widgets.ticker_card import TickerCard
+
+
+def help_metrics(screen: HelpScreen) -> list[str]:
+    """The metric names the help screen lists, read off its rendered text."""
+    section = screen.query(".help-section")[-2]  # in #help-metrics: the metrics, then the paths
+    lines = [line.text for line in section.render_lines(section.region.reset_offset)]
+    assert lines[0].startswith("Thesis checks")
+    names = [line.split()[0] for line in lines[1:] if line[:1].strip()]  # not a wrapped line
+    return names[:names.index("operators")]
 
 
 def focused_ticker(app) -> str:  # noqa: ANN001
@@ -141,6 +151,7 @@ async def test_help_opens_and_closes(make_test_app) -> None:
         await pilot.pause()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        assert help_metrics(app.screen) == list(METRICS)
         await pilot.press("escape")
         assert isinstance(app.screen, WatchlistScreen)
 
