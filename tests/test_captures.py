@@ -168,3 +168,54 @@ def test_a_chart_with_dividend_events_parses(tmp_path: Path,
     assert history[date(2021, 2, 17)] == 244.1999969482422  # ex-dividend day: the raw close
     assert captured[date(2021, 2, 17)][1] != 244.1999969482422
     assert history == {day: close for day, (close, _) in captured.items()}
+
+
+# --- Alibaba's EPS is in RMB ----------------------------------------------------------------
+
+def test_baba_eps_keeps_the_currency_yahoo_states(tmp_path: Path,
+                                                   capture_yahoo: CaptureYahoo) -> None:
+    fundamentals = source(tmp_path, capture_yahoo, APRIL_2025).fetch_fundamentals("BABA")
+    q4 = by_end(fundamentals.quarters)[date(2024, 12, 31)]
+    assert (q4.eps_reported, q4.eps_estimate) == (21.39, 19.37573)
+    assert q4.eps_currency == "CNY"  # per ADS, in RMB: not the snapshot's USD
+    assert q4.eps_basis == "as Yahoo reports it"
+    assert q4.currency == "CNY"  # the income statement's amounts
+
+
+def test_baba_next_report_is_yahoos_two_date_window(tmp_path: Path,
+                                                    capture_yahoo: CaptureYahoo) -> None:
+    upcoming = source(tmp_path, capture_yahoo, APRIL_2025).fetch_fundamentals("BABA")
+    assert upcoming.next_earnings is not None
+    window = upcoming.next_earnings
+    # earningsDate [1747053000, 1747398600], isEarningsDateEstimate: true
+    assert (window.report_date, window.latest, window.confirmed) == (
+        date(2025, 5, 12), date(2025, 5, 16), False)
+
+
+async def test_baba_detail_labels_each_rows_eps_currency(make_test_app,
+                                                         capture_yahoo: CaptureYahoo) -> None:
+    """Yahoo's RMB quarters beside the snapshot's USD ones: each row says its own currency and
+    basis, and the surprise is RMB against RMB."""
+    from aiwatch.screens.detail import DetailScreen
+    from aiwatch.widgets.earnings_table import EarningsTable, legend
+
+    app = make_test_app(session=capture_yahoo, clock=lambda: APRIL_2025)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = app.summaries["BABA"]
+        quarters = by_end(summary.view.fundamentals.quarters)
+        assert quarters[date(2024, 12, 31)].eps_currency == "CNY"
+        assert quarters[date(2025, 3, 31)].eps_currency == "USD"  # the snapshot's, US$1.73
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        table = app.screen.query_one(EarningsTable)
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)]
+                for i in range(table.row_count)}
+        assert rows["2024Q4"][3:7] == ["19.38", "21.39", "2 CNY", "+10.4%"]
+        assert rows["2025Q3"][3:7] == ["0.81", "0.61", "1 USD", "−24.7%"]
+        text = str(legend(summary))
+        assert "EPS basis 1: adjusted (non-GAAP) diluted per ADS (USD)" in text
+        assert "EPS basis 2: as Yahoo reports it, CNY" in text

@@ -203,7 +203,8 @@ def test_yahoo_figures_win_for_a_quarter_it_reports(
 
 def test_the_snapshot_keeps_what_yahoo_lacks(merged_quarters: tuple[EarningsQuarter, ...]) -> None:
     q1 = quarter(merged_quarters, Q1)
-    assert (q1.capex, q1.revenue_yoy_pct, q1.eps_basis) == (44.2e9, 16.6, "GAAP diluted")
+    assert (q1.capex, q1.revenue_yoy_pct) == (44.2e9, 16.6)
+    assert q1.eps_basis == ""  # the EPS is Yahoo's now, and so is its (unstated) basis
     q2 = quarter(merged_quarters, Q2)
     assert (q2.eps_estimate, q2.eps_reported) == (1.94, 1.86)  # Yahoo's
     assert (q2.revenue, q2.report_date, q2.capex) == (213.4e9, date(2026, 2, 5), 39.52e9)
@@ -274,3 +275,48 @@ def test_base_views_come_from_the_snapshot_and_unknown_tickers_get_empty_cards()
     assert amzn.history.closes[-1] == 256.29
     assert amzn.quote is None and amzn.cloud and amzn.cloud[0].segment == "AWS"
     assert views["NVDA"] == TickerView(company=Company("NVDA", "NVDA"))
+
+
+# --- EPS moves as one unit; amounts change currency whole ------------------------------------
+
+BABA_SNAPSHOT = EarningsQuarter(
+    ticker="BABA", quarter_end=date(2024, 12, 31), report_date=date(2025, 2, 20),
+    eps_reported=2.93, eps_basis="adjusted (non-GAAP) diluted per ADS (USD)", eps_currency="USD",
+    revenue=280.154e9, revenue_yoy_pct=8, net_income=46.4e9, net_income_yoy_pct=333,
+    capex=31.7e9, currency="CNY")
+
+
+def test_yahoos_eps_replaces_the_snapshots_with_its_own_currency_and_basis() -> None:
+    """Yahoo's RMB estimate must never be set beside the snapshot's USD result."""
+    yahoo = EarningsQuarter(ticker="BABA", quarter_end=date(2024, 12, 31), eps_estimate=19.37573,
+                            eps_reported=21.39, eps_currency="CNY",
+                            eps_basis="as Yahoo reports it", currency="CNY")
+    (merged,) = merge_quarters([BABA_SNAPSHOT], [yahoo])
+    assert (merged.eps_estimate, merged.eps_reported) == (19.37573, 21.39)
+    assert (merged.eps_currency, merged.eps_basis) == ("CNY", "as Yahoo reports it")
+    assert (merged.revenue, merged.revenue_yoy_pct) == (280.154e9, 8)  # same currency: kept
+
+
+def test_an_estimate_alone_does_not_pair_with_the_snapshots_result() -> None:
+    yahoo = EarningsQuarter(ticker="BABA", quarter_end=date(2024, 12, 31), eps_estimate=19.4,
+                            eps_currency="CNY", currency="CNY")
+    (merged,) = merge_quarters([BABA_SNAPSHOT], [yahoo])
+    assert (merged.eps_estimate, merged.eps_reported, merged.eps_currency) == (19.4, None, "CNY")
+
+
+def test_no_eps_from_yahoo_keeps_the_snapshots() -> None:
+    yahoo = EarningsQuarter(ticker="BABA", quarter_end=date(2024, 12, 31), revenue=280.2e9,
+                            currency="CNY")
+    (merged,) = merge_quarters([BABA_SNAPSHOT], [yahoo])
+    assert (merged.eps_reported, merged.eps_currency) == (2.93, "USD")
+    assert merged.revenue == 280.2e9
+
+
+def test_amounts_in_another_currency_drop_the_old_rates_and_amounts() -> None:
+    """A stated YoY, capex or net income in RMB cannot stand beside revenue in USD."""
+    yahoo = EarningsQuarter(ticker="BABA", quarter_end=date(2024, 12, 31), revenue=38.4e9,
+                            currency="USD")
+    (merged,) = merge_quarters([BABA_SNAPSHOT], [yahoo])
+    assert (merged.currency, merged.revenue) == ("USD", 38.4e9)
+    assert (merged.revenue_yoy_pct, merged.net_income, merged.net_income_yoy_pct,
+            merged.capex) == (None, None, None, None)

@@ -42,10 +42,18 @@ def legend(summary: TickerSummary | None) -> Text:
     fundamentals = summary.view.fundamentals if summary else None
     if fundamentals is None:
         return Text("")
-    parts = [f"EPS basis {n}: {basis or 'not stated'}, {currency or 'currency not stated'}"
+    parts = [f"EPS basis {n}: {_basis_text(basis, currency)}"
              for n, (basis, currency) in enumerate(eps_bases(fundamentals.quarters), start=1)]
     parts.append(f"{COMPUTED_MARK} YoY computed from the two quarters; the source states none")
     return Text("\n".join(parts), style=MUTED)
+
+
+def _basis_text(basis: str, currency: str) -> str:
+    """The basis as the source states it, with its currency unless it already names it."""
+    basis = basis or "not stated"
+    if not currency:
+        return f"{basis}, currency not stated"
+    return basis if f"({currency})" in basis else f"{basis}, {currency}"
 
 
 class EarningsTable(DataTable[Text | str]):
