@@ -168,6 +168,20 @@ def test_a_chart_with_dividend_events_parses(tmp_path: Path,
     assert history[date(2021, 2, 17)] == 244.1999969482422  # ex-dividend day: the raw close
     assert captured[date(2021, 2, 17)][1] != 244.1999969482422
     assert history == {day: close for day, (close, _) in captured.items()}
+    # the capture's quote is from 2025-02-21, three years after its last bar: no day change
+    assert got.quote is not None and got.quote.price == 408.21
+    assert got.quote.previous_close is None
+
+
+def test_eps_without_an_income_statement_keeps_yahoos_currency(
+        tmp_path: Path, capture_yahoo: CaptureYahoo) -> None:
+    """EREGL.IS: Turkish lira in the earnings history, no timeseries: nothing says USD."""
+    try:
+        fundamentals = source(tmp_path, capture_yahoo, APRIL_2025).fetch_fundamentals("EREGL.IS")
+    except YahooError:
+        pytest.skip("no quarters from this capture")
+    currencies = {(q.eps_currency, q.currency) for q in fundamentals.quarters}
+    assert currencies == {("TRY", "TRY")}
 
 
 # --- Alibaba's EPS is in RMB ----------------------------------------------------------------

@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 ErrorKind = Literal["offline", "timeout", "rate_limited", "empty", "unknown_ticker", "error"]
 
 CONNECT_TIMEOUT = 3.0  # seconds, and at most half of the total
-REPORT_WINDOW = timedelta(days=100)  # a quarter is reported within this long after it ends
+REPORT_WINDOW = timedelta(days=100)
+# The close a day change is measured from: the last bar before the quote's day, if it is this
+# recent (a long holiday such as the Lunar New Year week); an older one is no "day" change.
+PREVIOUS_SESSION_WITHIN = timedelta(days=10)  # a quarter is reported within this long after it ends
 US_MARKET = ZoneInfo("America/New_York")  # Yahoo's earnings times are US market times
 # Cookie and crumb requests: yfinance carries on without them, so their failure is not ours.
 AUXILIARY = ("fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "/v1/test/getcrumb")
@@ -426,8 +429,9 @@ def _quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | None:
         return None
     as_of = datetime.fromtimestamp(stamp, UTC)
     market_day = as_of.astimezone(_zone(meta.get("exchangeTimezoneName"))).date()
-    earlier = [c for d, c in zip(history.dates, history.closes, strict=True) if d < market_day]
-    return Quote(history.ticker, price, earlier[-1] if earlier else None, str(currency), as_of,
+    earlier = [(d, c) for d, c in zip(history.dates, history.closes, strict=True)
+               if market_day - PREVIOUS_SESSION_WITHIN <= d < market_day]
+    return Quote(history.ticker, price, earlier[-1][1] if earlier else None, str(currency), as_of,
                  history.origin, exchange_tz=str(meta.get("exchangeTimezoneName") or ""))
 
 
@@ -468,9 +472,10 @@ def _quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: lis
     by_eps = {q.date(): (_number(row.get("epsEstimate")), _number(row.get("epsActual")))
               for q, row in eps.iterrows() if isinstance(q, datetime)}
     by_income = _income(income)
-    currency = _financial_currency(income_answer) or "USD"
     # the calendar page's EPS has no currency of its own: Yahoo quotes a ticker's EPS in one
-    usual_eps_currency = next(iter(eps_currencies.values()), currency)
+    usual_eps_currency = next(iter(eps_currencies.values()), "")
+    currency = _financial_currency(income_answer) or usual_eps_currency
+    usual_eps_currency = usual_eps_currency or currency
     quarters = []
     for quarter_end in sorted(by_eps.keys() | by_income.keys(), reverse=True):
         report = next((r for r in reports

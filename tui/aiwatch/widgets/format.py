@@ -76,7 +76,7 @@ def money(value: float | None, currency: str) -> str:
     """Large amounts as 37.6bn USD; n/a when missing."""
     if value is None:
         return NA
-    symbol = {"USD": "$", "CNY": "RMB "}.get(currency, f"{currency} ")
+    symbol = {"USD": "$", "CNY": "RMB ", "": ""}.get(currency, f"{currency} ")
     if abs(value) >= 1e9:
         return f"{symbol}{value / 1e9:,.1f}bn"
     if abs(value) >= 1e6:
