@@ -3,6 +3,10 @@ unsaved notes, and an $EDITOR that cannot start or fails."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from textual import events
 
@@ -85,3 +89,73 @@ async def test_a_click_selects_the_card(make_test_app) -> None:
         assert selected(app) == "GOOGL"
         await burst(app, pilot, "left", "n")
         assert app.screen.note.ticker == "MSFT"
+
+
+# --- $EDITOR -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def suspends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """App.suspend as Textual's: no `finally`, so it resumes only if its block ends normally.
+
+    The headless driver cannot suspend; this one records what a terminal would see."""
+    from aiwatch.app import AiwatchApp
+
+    seen: list[str] = []
+
+    @contextmanager
+    def suspend(self: AiwatchApp) -> Iterator[None]:
+        seen.append("suspend")
+        yield
+        seen.append("resume")
+
+    monkeypatch.setattr(AiwatchApp, "suspend", suspend)
+    return seen
+
+
+def executable(path: Path, script: str, mode: int = 0o755) -> Path:
+    path.write_text(script)
+    path.chmod(mode)
+    return path
+
+
+@pytest.mark.parametrize(("editor", "reason"), [
+    ("/nonexistent/editor", "/nonexistent/editor cannot start: not found"),
+    ("false", "false exited with status 1"),
+    ("{tmp}/not-executable", "{tmp}/not-executable cannot start: permission denied"),
+    ("{tmp}/killed", "{tmp}/killed was stopped by signal 9"),
+])
+async def test_an_editor_that_fails_gives_the_app_back_and_says_why(
+    make_test_app, suspends: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    editor: str, reason: str,
+) -> None:
+    executable(tmp_path / "not-executable", "#!/bin/sh\n", mode=0o644)
+    executable(tmp_path / "killed", "#!/bin/sh\nkill -9 $$\n")
+    monkeypatch.setenv("EDITOR", editor.format(tmp=tmp_path))
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await burst(app, pilot, "2", "e")
+        assert suspends == ["suspend", "resume"]
+        [notice] = [n for n in app._notifications if n.severity == "error"]
+        assert notice.title == "Editor failed on AMZN"
+        assert notice.message.startswith(reason.format(tmp=tmp_path) + ". Check $VISUAL")
+        await burst(app, pilot, "right", "enter")  # the app answers keys again
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.ticker == "MSFT"
+
+
+async def test_an_editor_that_works_is_read_back(
+    make_test_app, suspends: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    script = '#!/bin/sh\nprintf "# edited\\ncheck: eps > 0\\n" > "$1"\n'
+    editor = executable(tmp_path / "ed", script)
+    monkeypatch.setenv("VISUAL", str(editor))
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await burst(app, pilot, "3", "e")
+        assert suspends == ["suspend", "resume"]
+        assert not [n for n in app._notifications if n.severity == "error"]
+        assert app.note_texts["MSFT"] == "# edited\ncheck: eps > 0\n"
+        assert [c.check.text for c in app.summaries["MSFT"].checks] == ["eps > 0"]

@@ -36,6 +36,27 @@ from aiwatch.summary import TickerSummary, summarise
 from aiwatch.widgets.share_bars import ShareBars
 
 
+def run_editor(command: list[str]) -> str | None:
+    """Run the editor and wait; why it failed, or None. Never raises: it runs inside
+    suspend(), which an exception would leave with the terminal never handed back."""
+    name = command[0]
+    try:
+        status = subprocess.run(command, check=False).returncode
+    except FileNotFoundError:
+        return f"{name} cannot start: not found"
+    except PermissionError:
+        return f"{name} cannot start: permission denied"
+    except (OSError, ValueError) as exc:
+        return f"{name} cannot start: {getattr(exc, 'strerror', None) or exc}"
+    except KeyboardInterrupt:  # ctrl+c meant for the editor reached us too
+        return f"{name} was interrupted"
+    if status < 0:
+        return f"{name} was stopped by signal {-status}"
+    if status:
+        return f"{name} exited with status {status}"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
@@ -233,7 +254,10 @@ class AiwatchApp(App[None]):
         return result
 
     def edit_externally(self, ticker: str) -> None:
-        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote."""
+        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote.
+
+        Textual's suspend() resumes only when its block ends normally: the editor runs, and
+        fails, inside it, and the failure is reported after the app is back."""
         path = self.services.notes.path(ticker)
         command = editor_command(os.environ, path)
         if command is None:
@@ -243,15 +267,15 @@ class AiwatchApp(App[None]):
             return
         try:
             with self.suspend():
-                subprocess.run(command, check=False)
+                failure = run_editor(command)
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor; press n instead.",
                         severity="warning", markup=False)
             return
-        except OSError as exc:
-            self.notify(f"Could not run {command[0]}: {exc.strerror or exc}",
-                        severity="error", markup=False)
-            return
+        if failure:
+            self.notify(f"{failure}. Check $VISUAL / $EDITOR, or press n for the built-in "
+                        "editor.", title=f"Editor failed on {ticker}", severity="error",
+                        timeout=12, markup=False)
         self.reload_notes()
 
     def reload_notes(self) -> None:
