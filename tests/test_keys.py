@@ -11,7 +11,8 @@ import pytest
 from textual import events
 
 from aiwatch.screens.detail import DetailScreen
-from aiwatch.screens.notes import NotesScreen
+from aiwatch.screens.help import HelpScreen
+from aiwatch.screens.notes import ConfirmLeave, NotesScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.widgets.ticker_card import TickerCard
 
@@ -159,3 +160,146 @@ async def test_an_editor_that_works_is_read_back(
         assert not [n for n in app._notifications if n.severity == "error"]
         assert app.note_texts["MSFT"] == "# edited\ncheck: eps > 0\n"
         assert [c.check.text for c in app.summaries["MSFT"].checks] == ["eps > 0"]
+
+
+# --- quitting with unsaved notes ----------------------------------------------------------------
+
+
+def note_file(home: Path, ticker: str) -> Path:
+    return home / "data" / "aiwatch" / "notes" / f"{ticker}.md"
+
+
+async def edit_note(app, pilot, *keys: str) -> NotesScreen:  # noqa: ANN001
+    """Open the selected card's note and type `keys` at its start."""
+    await pilot.press("n")
+    await pilot.pause()
+    editor = app.screen
+    assert isinstance(editor, NotesScreen)
+    await pilot.press("ctrl+home", *keys)
+    assert editor.modified
+    return editor
+
+
+async def choose_quit(app, pilot, how: str) -> None:  # noqa: ANN001
+    """Quit the way a user would: ctrl+q, or Quit in the command palette."""
+    if how == "palette":
+        await pilot.press("ctrl+p", *"quit", "enter")
+    else:
+        await pilot.press(how)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("how", ["ctrl+q", "palette"])
+async def test_quitting_with_unsaved_text_asks_and_keep_returns_to_it(
+    make_test_app, tmp_home: Path, how: str
+) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        editor = await edit_note(app, pilot, "Q")
+        await choose_quit(app, pilot, how)
+        assert app.is_running
+        assert isinstance(app.screen, ConfirmLeave)
+        assert app.screen.ticker == "BABA"
+        await pilot.press("k")  # keep editing
+        await pilot.pause()
+        assert app.is_running and app.screen is editor
+        assert editor.text.startswith("Q# BABA")
+        await choose_quit(app, pilot, how)
+        await pilot.press("s")
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0
+    assert note_file(tmp_home, "BABA").read_text().startswith("Q# BABA")
+
+
+async def test_quitting_and_discarding_quits_and_keeps_the_file(
+    make_test_app, tmp_home: Path
+) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        before = note_file(tmp_home, "BABA").read_text()
+        await edit_note(app, pilot, "Q")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)
+        await pilot.press("d")
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0
+    assert note_file(tmp_home, "BABA").read_text() == before
+
+
+async def test_quitting_with_the_editor_under_other_screens_asks_in_the_editor(
+    make_test_app, tmp_home: Path
+) -> None:
+    """Detail → note → (palette) help, detail of another ticker: the unsaved editor is deep in
+    the stack; quitting brings it back up, asks, and only then exits."""
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        editor = await edit_note(app, pilot, "Q")
+        assert editor.note.ticker == "AMZN"
+        await pilot.press("ctrl+p", *"detail googl", "enter")
+        await pilot.pause()
+        app.action_help()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave) and app.screen.ticker == "AMZN"
+        await pilot.press("escape")  # keep
+        await pilot.pause()
+        assert app.screen is editor
+        await pilot.press("ctrl+q", "s")
+        await pilot.pause()
+    assert not app.is_running
+    assert note_file(tmp_home, "AMZN").read_text().startswith("Q# AMZN")
+
+
+async def test_two_unsaved_editors_are_each_asked_about(make_test_app, tmp_home: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await edit_note(app, pilot, "Q")  # BABA
+        await pilot.press("ctrl+p", *"note: msft", "enter")
+        await pilot.pause()
+        msft = app.screen
+        assert isinstance(msft, NotesScreen) and msft.note.ticker == "MSFT"
+        await pilot.press("ctrl+home", "Z", "ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave) and app.screen.ticker == "MSFT"
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, ConfirmLeave) and app.screen.ticker == "BABA"
+        await pilot.press("d")
+        await pilot.pause()
+    assert not app.is_running
+    assert note_file(tmp_home, "MSFT").read_text().startswith("Z# MSFT")
+    assert not note_file(tmp_home, "BABA").read_text().startswith("Q")
+
+
+async def test_ctrl_c_in_the_editor_never_quits(make_test_app) -> None:
+    """Textual 8 binds ctrl+c to copy in a TextArea and to a 'press ctrl+q' hint elsewhere."""
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        editor = await edit_note(app, pilot, "Q")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running and app.screen is editor and editor.text.startswith("Q# BABA")
+
+
+async def test_quitting_without_changes_quits_at_once(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0

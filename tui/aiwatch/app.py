@@ -295,6 +295,25 @@ class AiwatchApp(App[None]):
             yours = set(self.shares) - set(self.snapshot.bundled_shares)
             self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder, yours))
 
+    async def action_quit(self) -> None:
+        """q, ctrl+q and the palette's Quit: a note editor holding unsaved text, anywhere in
+        the stack, is brought to the top and asks save / discard / keep first."""
+        from aiwatch.screens.notes import NotesScreen
+
+        unsaved = [s for s in self.screen_stack if isinstance(s, NotesScreen) and s.modified]
+        if not unsaved:
+            self.exit()
+            return
+        editor = unsaved[-1]
+        while self.screen is not editor:
+            self.pop_screen()
+
+        def leave() -> None:
+            editor.dismiss()
+            self.call_later(self.action_quit)  # the next editor down, if any, then exit
+
+        editor.ask_to_leave(leave)
+
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen
         from aiwatch.screens.notes import NotesScreen
