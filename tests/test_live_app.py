@@ -14,7 +14,6 @@ from curl_cffi.requests import exceptions as curl
 from screen_states import FIXED_NOW
 
 from aiwatch.model import Provenance
-from aiwatch.widgets.ticker_card import TickerCard
 
 
 async def settle(app, pilot) -> None:  # noqa: ANN001
@@ -25,7 +24,7 @@ async def settle(app, pilot) -> None:  # noqa: ANN001
 
 
 def badge(app, ticker: str) -> str:  # noqa: ANN001
-    return str(app.screen.query_one(f"#card-{ticker}", TickerCard).border_subtitle)
+    return str(app.screen.card_for(ticker).border_subtitle)
 
 
 async def run_once(make_test_app, session: FakeYahoo, clock=lambda: FIXED_NOW,  # noqa: ANN001
@@ -142,7 +141,7 @@ async def test_unknown_ticker_gets_a_card_that_says_so(
     app, quotes, _ = await run_once(make_test_app, fake_yahoo)
     assert quotes["AMZN"].origin.kind is Provenance.LIVE
     assert quotes["ZZZZ"] is None
-    assert "unknown ticker ZZZZ" in app.summaries["ZZZZ"].view.error
+    assert "unknown symbol ZZZZ" in app.summaries["ZZZZ"].view.error
 
 
 def fill_cache(session: FakeYahoo) -> None:

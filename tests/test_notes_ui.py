@@ -11,7 +11,6 @@ from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.notes import ConfirmLeave, NotesScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.store.notes import editor_command
-from aiwatch.widgets.ticker_card import TickerCard
 
 
 def notes_dir(home: Path) -> Path:
@@ -144,7 +143,7 @@ async def test_hostile_markup_in_a_note_renders_literally(make_test_app, tmp_hom
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        card = app.screen.query_one("#card-BABA", TickerCard)
+        card = app.screen.card_for("BABA")
         rendered = "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
         assert "[bold red]x[/] and [link=https://e" in rendered  # wrapped at the card's width
         assert "click[/link] [/]" in rendered

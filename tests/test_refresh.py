@@ -218,8 +218,8 @@ def test_an_unknown_ticker_fails_alone(cache: Cache, fake_yahoo: FakeYahoo, cloc
     outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(["MSFT", "ZZZZ"])
 
     assert list(outcome.histories) == ["MSFT"]
-    assert dict(outcome.errors) == {"ZZZZ": "unknown ticker ZZZZ"}
-    assert outcome.message == "unknown ticker ZZZZ"
+    assert dict(outcome.errors) == {"ZZZZ": "unknown symbol ZZZZ"}
+    assert outcome.message == "unknown symbol ZZZZ"
 
 
 def test_without_a_source_refresh_says_offline(cache: Cache, clock: Clock) -> None:

@@ -98,7 +98,7 @@ def test_an_unknown_ticker_fails_alone(source: YahooSource) -> None:
     assert isinstance(results["MSFT"], PriceData)
     error = results["ZZZZ"]
     assert isinstance(error, YahooError)
-    assert (error.kind, str(error)) == ("unknown_ticker", "unknown ticker ZZZZ")
+    assert (error.kind, str(error)) == ("unknown_ticker", "unknown symbol ZZZZ")
 
 
 def test_an_empty_chart_is_reported_as_empty(source: YahooSource,
@@ -231,7 +231,7 @@ def test_fundamentals_of_an_unknown_ticker(source: YahooSource) -> None:
     with pytest.raises(YahooError) as caught:
         source.fetch_fundamentals("ZZZZ")
 
-    assert (caught.value.kind, str(caught.value)) == ("unknown_ticker", "unknown ticker ZZZZ")
+    assert (caught.value.kind, str(caught.value)) == ("unknown_ticker", "unknown symbol ZZZZ")
 
 
 def test_fundamentals_offline(source: YahooSource, fake_yahoo: FakeYahoo) -> None:

@@ -36,6 +36,27 @@ from aiwatch.summary import TickerSummary, summarise
 from aiwatch.widgets.share_bars import ShareBars
 
 
+def run_editor(command: list[str]) -> str | None:
+    """Run the editor and wait; why it failed, or None. Never raises: it runs inside
+    suspend(), which an exception would leave with the terminal never handed back."""
+    name = command[0]
+    try:
+        status = subprocess.run(command, check=False).returncode
+    except FileNotFoundError:
+        return f"{name} cannot start: not found"
+    except PermissionError:
+        return f"{name} cannot start: permission denied"
+    except (OSError, ValueError) as exc:
+        return f"{name} cannot start: {getattr(exc, 'strerror', None) or exc}"
+    except KeyboardInterrupt:  # ctrl+c meant for the editor reached us too
+        return f"{name} was interrupted"
+    if status < 0:
+        return f"{name} was stopped by signal {-status}"
+    if status:
+        return f"{name} exited with status {status}"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
@@ -233,7 +254,10 @@ class AiwatchApp(App[None]):
         return result
 
     def edit_externally(self, ticker: str) -> None:
-        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote."""
+        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote.
+
+        Textual's suspend() resumes only when its block ends normally: the editor runs, and
+        fails, inside it, and the failure is reported after the app is back."""
         path = self.services.notes.path(ticker)
         command = editor_command(os.environ, path)
         if command is None:
@@ -243,15 +267,15 @@ class AiwatchApp(App[None]):
             return
         try:
             with self.suspend():
-                subprocess.run(command, check=False)
+                failure = run_editor(command)
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor; press n instead.",
                         severity="warning", markup=False)
             return
-        except OSError as exc:
-            self.notify(f"Could not run {command[0]}: {exc.strerror or exc}",
-                        severity="error", markup=False)
-            return
+        if failure:
+            self.notify(f"{failure}. Check $VISUAL / $EDITOR, or press n for the built-in "
+                        "editor.", title=f"Editor failed on {ticker}", severity="error",
+                        timeout=12, markup=False)
         self.reload_notes()
 
     def reload_notes(self) -> None:
@@ -270,6 +294,25 @@ class AiwatchApp(App[None]):
             folder = display_path(self.snapshot.user_dir) if self.snapshot.user_dir else "none"
             yours = set(self.shares) - set(self.snapshot.bundled_shares)
             self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder, yours))
+
+    async def action_quit(self) -> None:
+        """q, ctrl+q and the palette's Quit: a note editor holding unsaved text, anywhere in
+        the stack, is brought to the top and asks save / discard / keep first."""
+        from aiwatch.screens.notes import NotesScreen
+
+        unsaved = [s for s in self.screen_stack if isinstance(s, NotesScreen) and s.modified]
+        if not unsaved:
+            self.exit()
+            return
+        editor = unsaved[-1]
+        while self.screen is not editor:
+            self.pop_screen()
+
+        def leave() -> None:
+            editor.dismiss()
+            self.call_later(self.action_quit)  # the next editor down, if any, then exit
+
+        editor.ask_to_leave(leave)
 
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen

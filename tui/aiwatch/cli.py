@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -84,4 +86,26 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, path in locations.all_paths().items():
             print(f"{name:>13}: {path}")
         return
-    make_app(offline=args.offline, force_refresh=args.refresh).run()
+    app = make_app(offline=args.offline, force_refresh=args.refresh)
+    app.run()
+    if app.return_code:  # Textual's mark of an unhandled exception (it printed the traceback)
+        sys.exit(report_crash(app._exception, app.return_code))
+
+
+def report_crash(error: BaseException | None, code: int) -> int:
+    """Keep the whole traceback in the crash log, say so on one last line; the exit status."""
+    if error is None:
+        return code
+    path = locations.log_file()
+    first_line = next(iter(str(error).splitlines()), "")
+    headline = f"{type(error).__name__}: {first_line}" if first_line else type(error).__name__
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"aiwatch {package_version()} crashed at {utc_now():%Y-%m-%d %H:%M:%S} UTC\n\n"
+            + "".join(traceback.format_exception(error)), encoding="utf-8")
+        where = f"details in {locations.display_path(path)}"
+    except OSError as exc:
+        where = f"could not write {path}: {exc.strerror or exc}"
+    print(f"aiwatch crashed: {headline} — {where}", file=sys.stderr)
+    return 1

@@ -38,6 +38,11 @@ def cache_file() -> Path:
     return cache_dir() / "cache.sqlite3"
 
 
+def log_file() -> Path:
+    """The last crash's full traceback (the terminal gets one line pointing here)."""
+    return cache_dir() / "crash.log"
+
+
 def yfinance_cache_dir() -> Path:
     """yfinance's own tz/cookie caches, kept inside ours instead of ~/.cache/py-yfinance."""
     return cache_dir() / "yfinance"
@@ -56,7 +61,7 @@ def user_paths() -> dict[str, Path]:
 
 def all_paths() -> dict[str, Path]:
     """What `aiwatch --paths` prints."""
-    return {**user_paths(), "bundled data": bundled_data_dir()}
+    return {**user_paths(), "crash log": log_file(), "bundled data": bundled_data_dir()}
 
 
 def display_path(path: Path) -> str:

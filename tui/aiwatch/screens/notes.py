@@ -1,6 +1,9 @@
-"""The in-app note editor: Markdown TextArea, ctrl+s saves, esc asks before losing changes."""
+"""The in-app note editor: Markdown TextArea, ctrl+s saves; esc and quitting ask before losing
+changes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -113,12 +116,17 @@ class NotesScreen(Screen[None]):
         return True
 
     def action_close(self) -> None:
+        self.ask_to_leave(self.dismiss)
+
+    def ask_to_leave(self, leave: Callable[[], object]) -> None:
+        """Leave at once when nothing is unsaved; else ask save / discard / keep, and leave
+        after a save that worked or a discard. Keep stays in the editor."""
         if not self.modified:
-            self.dismiss()
+            leave()
             return
 
         def decide(choice: str | None) -> None:
             if choice == "discard" or (choice == "save" and self.action_save()):
-                self.dismiss()
+                leave()
 
         self.app.push_screen(ConfirmLeave(self.note.ticker), decide)

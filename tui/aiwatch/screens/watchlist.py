@@ -47,12 +47,13 @@ class WatchlistScreen(Screen[None]):
     def __init__(self, tickers: tuple[str, ...]) -> None:
         super().__init__()
         self.tickers = tickers
+        self.selected = 0  # index into tickers of the card the keys act on
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
             with Grid(id="cards"):
                 for ticker in self.tickers:
-                    yield TickerCard(ticker, id=f"card-{ticker}")
+                    yield TickerCard(ticker)
             yield ShareBars(id="shares")
         yield Static(id="status")
         yield Footer()
@@ -62,7 +63,7 @@ class WatchlistScreen(Screen[None]):
         self.watch(self.app, "status", self._show_status)
         self.watch(self.app, "now", self._show_now)
         self.query_one(ShareBars).shares = self.app.shares  # type: ignore[attr-defined]
-        self.cards[0].focus()
+        self._select(0)
 
     @property
     def cards(self) -> list[TickerCard]:
@@ -91,27 +92,39 @@ class WatchlistScreen(Screen[None]):
     def columns(self) -> int:
         return columns_for(self.size.width)
 
-    def _focused_index(self) -> int:
-        focused = self.focused
-        cards = self.cards
-        return cards.index(focused) if isinstance(focused, TickerCard) else 0
+    @property
+    def selected_ticker(self) -> str:
+        return self.tickers[self.selected]
 
-    def _focus_card(self, index: int) -> None:
-        cards = self.cards
-        card = cards[index % len(cards)]
-        card.focus()
+    def card_for(self, ticker: str) -> TickerCard:
+        """The card showing `ticker` (cards carry no ids: a symbol like 9988.HK is no id)."""
+        return self.cards[self.tickers.index(ticker)]
+
+    def _select(self, index: int) -> None:
+        """Select a card now and focus it. Widget.focus() is deferred, so a key that arrives
+        in the same burst would still see the old focus; the selection is this screen's own
+        state and every key acts on what the keys before it left."""
+        self.selected = index % len(self.tickers)
+        card = self.cards[self.selected]
+        self.set_focus(card, scroll_visible=False)
         card.scroll_visible(animate=False)
+
+    def on_descendant_focus(self) -> None:
+        """A card focused from elsewhere (a click, tab) becomes the selection. Reads the
+        screen's focus, which set_focus updates at once, not the event's (maybe stale) widget."""
+        if isinstance(self.focused, TickerCard):
+            self.selected = self.cards.index(self.focused)
 
     def action_move(self, step: int) -> None:
         """Left/right wrap around the ends of the list."""
-        self._focus_card(self._focused_index() + step)
+        self._select(self.selected + step)
 
     def action_move_row(self, step: int) -> None:
         """Up/down move a whole row of the grid; past the top or bottom row they scroll,
         so the share panel under the cards is reachable from the keyboard."""
-        index = self._focused_index() + step * self.columns
-        if 0 <= index < len(self.cards):
-            self._focus_card(index)
+        index = self.selected + step * self.columns
+        if 0 <= index < len(self.tickers):
+            self._select(index)
             return
         body = self.query_one("#body", VerticalScroll)
         if step > 0:
@@ -120,15 +133,11 @@ class WatchlistScreen(Screen[None]):
             body.scroll_page_up(animate=False)
 
     def action_jump(self, number: int) -> None:
-        if number <= len(self.cards):
-            self._focus_card(number - 1)
-
-    @property
-    def focused_ticker(self) -> str:
-        return self.cards[self._focused_index()].ticker
+        if number <= len(self.tickers):
+            self._select(number - 1)
 
     def action_detail(self) -> None:
-        self.post_message(OpenDetail(self.focused_ticker))
+        self.post_message(OpenDetail(self.selected_ticker))
 
     def action_note(self, external: bool = False) -> None:
-        self.post_message(OpenNote(self.focused_ticker, external))
+        self.post_message(OpenNote(self.selected_ticker, external))

@@ -129,7 +129,7 @@ class YahooSource:
             not_found = self._wire.saw_status(404)
         if not quarters:
             if not_found:
-                raise YahooError("unknown_ticker", f"unknown ticker {symbol}")
+                raise YahooError("unknown_ticker", f"unknown symbol {symbol}")
             raise YahooError("empty", f"no earnings data from Yahoo for {symbol}")
         return Fundamentals(symbol, quarters, Origin(Provenance.LIVE, now), upcoming)
 
@@ -177,7 +177,7 @@ class YahooSource:
         if exchange.failure:
             return self._transport_error(exchange.failure)
         if exchange.status == 404:
-            return YahooError("unknown_ticker", f"unknown ticker {symbol}")
+            return YahooError("unknown_ticker", f"unknown symbol {symbol}")
         if exchange.status == 200:
             return YahooError("empty", f"no prices from Yahoo for {symbol}")
         return YahooError("error", f"Yahoo answered HTTP {exchange.status} for {symbol}")

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_TICKERS = ("BABA", "AMZN", "MSFT", "GOOGL")
-TICKER_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.\-^=]{0,14}$")
+# Yahoo's symbol forms: AAPL, BRK-B, BRK.B, 9988.HK, M&M.NS, EURUSD=X, ES=F, ^GSPC, BTC-USD,
+# option contracts (AAPL260116C00150000). Letters, digits and . - = & after a letter or digit;
+# a caret only in front. Never a slash, space or control character: the symbol names a file.
+TICKER_PATTERN = re.compile(r"^\^?[A-Z0-9][A-Z0-9.\-=&]{0,23}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +27,10 @@ class Config:
 
 def valid_ticker(text: object) -> str | None:
     """The normalised ticker, or None when it cannot be a Yahoo symbol."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text.isascii():  # "ß".upper() is "SS"
         return None
     ticker = text.strip().upper()
-    return ticker if TICKER_PATTERN.match(ticker) else None
+    return ticker if TICKER_PATTERN.fullmatch(ticker) else None
 
 
 def load_config(path: Path) -> Config:

@@ -65,7 +65,12 @@ class NotesStore:
         self.seeds = seeds
 
     def path(self, ticker: str) -> Path:
-        return self.directory / f"{ticker.upper()}.md"
+        """The note's file; a symbol that is not one plain file name (config rejects those)
+        is refused rather than let out of the notes dir."""
+        name = ticker.upper()
+        if not name or name.startswith(".") or "/" in name or "\\" in name or "\0" in name:
+            raise ValueError(f"not a symbol for a note file: {ticker!r}")
+        return self.directory / f"{name}.md"
 
     def seed(self, tickers: list[str]) -> list[str]:
         """Write a note for each ticker that has none; returns the tickers seeded."""
