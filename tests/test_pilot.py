@@ -16,7 +16,8 @@ from aiwatch.widgets.ticker_card import TickerCard
 
 def help_metrics(screen: HelpScreen) -> list[str]:
     """The metric names the help screen lists, read off its rendered text."""
-    section = screen.query(".help-section")[-2]  # in #help-metrics: the metrics, then the paths
+    # in #help-metrics: the metrics, the marks, then the paths
+    section = screen.query_one("#help-metrics").query(".help-section")[0]
     lines = [line.text for line in section.render_lines(section.region.reset_offset)]
     assert lines[0].startswith("Thesis checks")
     names = [line.split()[0] for line in lines[1:] if line[:1].strip()]  # not a wrapped line

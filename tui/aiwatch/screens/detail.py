@@ -103,10 +103,10 @@ class DetailScreen(Screen[None]):
             absolute, percent = day_change_texts(f.change)
             head.append_text(Text.assemble(
                 (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"), absolute, " ", percent,
-                (f" day of {s.price_day:%Y-%m-%d}" if s.price_day else "", MUTED),
+                (f" on {s.price_day:%Y-%m-%d}" if s.price_day else "", MUTED),
                 (f"   {price_provenance(f.quote, s.price_current, now)}", MUTED),
             ))
-            if f.quote.origin.kind is not Provenance.SNAPSHOT:
+            if f.quote.origin.kind is not Provenance.SNAPSHOT and s.price_current:
                 zone = f.quote.exchange_tz or "America/New_York"
                 market_time = f.quote.as_of.astimezone(_zone(zone))
                 head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {zone.split('/')[-1]}"

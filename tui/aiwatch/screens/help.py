@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
+from aiwatch.widgets.format import COMPUTED_MARK
 
 SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
 
@@ -51,6 +52,25 @@ def metrics_table() -> Table:
     return table
 
 
+MARKS = (
+    ("live", "the price is from the session under way or the last one, fetched now"),
+    ("cached 3 h ago", "the same, fetched earlier and kept in the cache"),
+    ("as of <date>", "the newest price known is from an older session"),
+    ("snapshot · <date>", "the figures bundled with aiwatch, true on that date"),
+    (COMPUTED_MARK, "a YoY we computed from two quarters: the source states none"),
+    ("1 USD", "detail table: the EPS basis (listed under the table) and currency"),
+    ("⚠ not in data", "quarters reported since the newest one aiwatch has"),
+    ("✔ ✘ ? !", "check passes, fails, has no data, or cannot be read"),
+)
+
+
+def marks_table() -> Table:
+    table = _table("Reading the cards")
+    for mark, meaning in MARKS:
+        table.add_row(mark, meaning)
+    return table
+
+
 def paths_table(paths: dict[str, str]) -> Table:
     table = _table("Files  (aiwatch --paths)")
     for name, path in paths.items():
@@ -80,6 +100,7 @@ class HelpScreen(ModalScreen[None]):
                         yield Static(keys_table(title, bindings), classes="help-section")
                 with Vertical(id="help-metrics"):
                     yield Static(metrics_table(), classes="help-section")
+                    yield Static(marks_table(), classes="help-section")
                     yield Static(paths_table(self.paths), classes="help-section")
 
     def on_mount(self) -> None:
