@@ -303,3 +303,35 @@ async def test_quitting_without_changes_quits_at_once(make_test_app) -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert not app.is_running and app.return_code == 0
+
+
+async def open_editor(app, pilot) -> NotesScreen:  # noqa: ANN001
+    await pilot.pause()
+    await pilot.press("n")
+    await pilot.pause()
+    editor = app.screen
+    assert isinstance(editor, NotesScreen) and not editor.modified
+    await pilot.press("ctrl+home")
+    return editor
+
+
+async def test_text_typed_just_before_ctrl_s_is_saved(make_test_app, tmp_home: Path) -> None:
+    """A paste or a macro ending in ctrl+s: the save holds every key before it."""
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(app, pilot)
+        await burst(app, pilot, "x", "y", "ctrl+s")
+        assert not editor.modified
+    assert note_file(tmp_home, "BABA").read_text().startswith("xy# BABA")
+
+
+@pytest.mark.parametrize("leave", ["ctrl+q", "escape"])
+async def test_text_typed_just_before_leaving_is_not_dropped(make_test_app, tmp_home: Path,
+                                                             leave: str) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = await open_editor(app, pilot)
+        await burst(app, pilot, "x", leave)
+        assert app.is_running
+        assert isinstance(app.screen, ConfirmLeave)
+        assert editor.text.startswith("x# BABA")

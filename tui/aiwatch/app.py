@@ -300,6 +300,14 @@ class AiwatchApp(App[None]):
         the stack, is brought to the top and asks save / discard / keep first."""
         from aiwatch.screens.notes import NotesScreen
 
+        if isinstance(self.screen, NotesScreen):  # first the keys typed just before ctrl+q
+            self.screen.after_typing(self._quit_asking)
+        else:
+            self._quit_asking()
+
+    def _quit_asking(self) -> None:
+        from aiwatch.screens.notes import NotesScreen
+
         unsaved = [s for s in self.screen_stack if isinstance(s, NotesScreen) and s.modified]
         if not unsaved:
             self.exit()

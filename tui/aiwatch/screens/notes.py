@@ -96,7 +96,19 @@ class NotesScreen(Screen[None]):
         area.move_cursor((row, len(line)))
         area.insert(f"{prefix}\n## {today:%Y-%m-%d}\n\n")
 
-    def action_save(self) -> bool:
+    def after_typing(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the editor has handled every key already sent to it.
+
+        Priority keys (ctrl+s, esc, ctrl+q) act as soon as they arrive, while keys typed just
+        before them may still wait in the editor's queue: a paste or a fast burst ending in
+        ctrl+s would save the text without its last characters.
+        """
+        self.query_one(TextArea).call_later(callback)
+
+    def action_save(self) -> None:
+        self.after_typing(self.save)
+
+    def save(self) -> bool:
         """Save through the app (the store does the file work); False if it failed."""
         try:
             result = self.app.save_note(Note(self.note.ticker, self.text, self.note.mtime_ns))  # type: ignore[attr-defined]
@@ -116,7 +128,7 @@ class NotesScreen(Screen[None]):
         return True
 
     def action_close(self) -> None:
-        self.ask_to_leave(self.dismiss)
+        self.after_typing(lambda: self.ask_to_leave(self.dismiss))
 
     def ask_to_leave(self, leave: Callable[[], object]) -> None:
         """Leave at once when nothing is unsaved; else ask save / discard / keep, and leave
@@ -126,7 +138,7 @@ class NotesScreen(Screen[None]):
             return
 
         def decide(choice: str | None) -> None:
-            if choice == "discard" or (choice == "save" and self.action_save()):
+            if choice == "discard" or (choice == "save" and self.save()):
                 leave()
 
         self.app.push_screen(ConfirmLeave(self.note.ticker), decide)
