@@ -9,7 +9,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -114,6 +114,16 @@ def _reaches_loopback_only(session: object, url: str, kwargs: dict[str, object])
     proxy = (kwargs.get("proxy") or next(iter(proxies.values()), None)
              or urllib.request.getproxies().get(urlsplit(url).scheme))
     return urlsplit(str(proxy or url)).hostname in LOOPBACK
+
+
+def fixture_quote(ticker: str) -> tuple[float, datetime]:
+    """The live price and market time the generated chart fixture sends: on purpose not the
+    snapshot's last close (see tests/fixtures/make_yahoo_fixtures.py)."""
+    import json
+
+    meta = json.loads((YAHOO_FIXTURES / f"chart_{ticker}_1y.json").read_text())
+    meta = meta["chart"]["result"][0]["meta"]
+    return meta["regularMarketPrice"], datetime.fromtimestamp(meta["regularMarketTime"], UTC)
 
 
 def reset_yfinance() -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FakeYahoo, reset_yfinance
+from conftest import FakeYahoo, fixture_quote, reset_yfinance
 from curl_cffi.requests import exceptions as curl
 from screen_states import FIXED_NOW
 
@@ -35,14 +35,15 @@ async def run_once(make_test_app, session: FakeYahoo, clock=lambda: FIXED_NOW,  
         return app, {t: s.figures.quote for t, s in app.summaries.items()}, badge(app, "AMZN")
 
 
-# 17:00 New York on 2026-10-06: the fixture charts' last session (AMZN, MSFT, GOOGL) has closed
-AFTER_CLOSE = datetime(2026, 10, 6, 21, 0, tzinfo=UTC)
+# 10:30 New York on 2026-10-07: the session of the fixture charts' live quote (AMZN, MSFT, GOOGL
+# at 10:00; their sourced bars end on 10-06)
+IN_SESSION = datetime(2026, 10, 7, 14, 30, tzinfo=UTC)
 
 
 async def test_first_run_paints_the_snapshot_then_goes_live(
     make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path
 ) -> None:
-    app = make_test_app(session=fake_yahoo, clock=lambda: AFTER_CLOSE)
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
     async with app.run_test(size=(160, 45)) as pilot:
         # first paint happened from the snapshot, before any answer
         assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
@@ -50,9 +51,10 @@ async def test_first_run_paints_the_snapshot_then_goes_live(
         quote = app.summaries["AMZN"].figures.quote
         assert quote.origin.kind is Provenance.LIVE
         assert badge(app, "AMZN") == "live"
-        # BABA's fixture chart ends 2026-02-11: fetched now, but not a current price
-        assert badge(app, "BABA") == "as of 2026-02-11"
-        assert "prices fetched 21:00 UTC" in app.status
+        assert quote.price == fixture_quote("AMZN")[0] != 256.29  # not the snapshot's close
+        # BABA's fixture quote is of 2026-02-12: fetched now, but not a current price
+        assert badge(app, "BABA") == "as of 2026-02-12"
+        assert "prices fetched 14:30 UTC" in app.status
     assert (tmp_home / "cache" / "aiwatch" / "cache.sqlite3").is_file()
     assert not (tmp_home / ".cache" / "py-yfinance").exists()  # yfinance's caches are ours
     assert (tmp_home / "cache" / "aiwatch" / "yfinance").is_dir()
@@ -61,22 +63,22 @@ async def test_first_run_paints_the_snapshot_then_goes_live(
 async def test_a_fetched_price_from_an_old_session_is_not_live(
     make_test_app, fake_yahoo: FakeYahoo
 ) -> None:
-    """Fetched at 2026-11-25 10:00 New York, but Yahoo's last bar is 2026-10-06's."""
+    """Fetched at 2026-11-25 10:00 New York, but Yahoo's last price is of 2026-10-07."""
     app, quotes, amzn = await run_once(make_test_app, fake_yahoo)
     assert quotes["AMZN"].origin.kind is Provenance.LIVE
-    assert amzn == "as of 2026-10-06"
-    assert app.summaries["AMZN"].price_day == date(2026, 10, 6)
+    assert amzn == "as of 2026-10-07"
+    assert app.summaries["AMZN"].price_day == date(2026, 10, 7)
     assert not app.summaries["AMZN"].price_current
 
 
 async def test_second_run_without_network_shows_cached_values_with_their_age(
     make_test_app, fake_yahoo: FakeYahoo
 ) -> None:
-    _, first_quotes, _ = await run_once(make_test_app, fake_yahoo, clock=lambda: AFTER_CLOSE)
+    _, first_quotes, _ = await run_once(make_test_app, fake_yahoo, clock=lambda: IN_SESSION)
     reset_yfinance()
     offline = FakeYahoo()
     offline.error = lambda: curl.DNSError("Could not resolve host: fc.yahoo.com", 6)
-    later = AFTER_CLOSE + timedelta(hours=3)
+    later = IN_SESSION + timedelta(hours=3)
     app = make_test_app(session=offline, clock=lambda: later)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
@@ -153,8 +155,8 @@ def fill_cache(session: FakeYahoo) -> None:
 
     cache = Cache(locations.cache_file())
     source = YahooSource(locations.yfinance_cache_dir(), session=session,
-                         clock=lambda: FIXED_NOW)
-    assert Refresher(cache, source, lambda: FIXED_NOW).refresh(
+                         clock=lambda: IN_SESSION)
+    assert Refresher(cache, source, lambda: IN_SESSION).refresh(
         ["BABA", "AMZN", "MSFT", "GOOGL"]).message == ""
     cache.close()
     reset_yfinance()
@@ -170,7 +172,7 @@ def test_card_states_snapshot(snap_compare, make_test_app, fake_yahoo: FakeYahoo
         fake_yahoo.error = lambda: curl.DNSError("Could not resolve host", 6)
     if state == "error":
         fake_yahoo.status = 429
-    later = FIXED_NOW + timedelta(hours=5 if state == "cached" else 0)
+    later = IN_SESSION + timedelta(hours=5 if state == "cached" else 0)
     app = make_test_app(session=fake_yahoo, clock=lambda: later)
 
     async def wait(pilot) -> None:  # noqa: ANN001
@@ -197,7 +199,7 @@ async def test_a_corrupt_cache_is_reported_and_the_app_still_starts(
 def test_detail_with_live_data_snapshot(snap_compare, make_test_app,
                                         fake_yahoo: FakeYahoo) -> None:
     """Live price with its market time; live earnings merged over the snapshot's quarters."""
-    app = make_test_app(session=fake_yahoo)
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
 
     async def wait_then_open(pilot) -> None:  # noqa: ANN001
         await pilot.app.workers.wait_for_complete()

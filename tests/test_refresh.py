@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SOURCED_DATA, FakeYahoo, reset_yfinance
+from conftest import SOURCED_DATA, FakeYahoo, fixture_quote, reset_yfinance
 from curl_cffi.requests import exceptions as curl
 
 from aiwatch.model import Provenance
@@ -90,7 +90,7 @@ def test_the_first_run_fetches_everything_and_caches_it(
     assert (outcome.message, dict(outcome.errors)) == ("", {})
     assert list(outcome.histories) == list(outcome.quotes) == list(outcome.fundamentals) == TICKERS
     for ticker in TICKERS:
-        assert outcome.quotes[ticker].price == last_close(ticker)
+        assert outcome.quotes[ticker].price == fixture_quote(ticker)[0] != last_close(ticker)
         assert outcome.histories[ticker].origin.kind is Provenance.LIVE
         cached = cache.get_history(ticker)
         assert cached is not None
@@ -145,7 +145,7 @@ def test_the_next_session_offline_shows_what_was_cached(
 
     assert shown.quote is not None and shown.history is not None
     assert (shown.quote.origin.kind, shown.quote.origin.as_of) == (Provenance.CACHED, fixed_now)
-    assert shown.quote.price == last_close("AMZN")
+    assert shown.quote.price == fixture_quote("AMZN")[0]
     assert outcome.message == "no network"
     assert dict(outcome.errors) == dict.fromkeys(TICKERS, "no network")
     assert later.cached(TICKERS)["AMZN"] == shown  # the last good data stays
