@@ -100,10 +100,10 @@ class PtyApp:
             timeout = 0
 
 
-def run_headless(script: str, home: Path, prefix: Sequence[str] = (),
+def run_headless(script: str, home: Path, prefix: Sequence[str] = (), args: Sequence[str] = (),
                  timeout: float = 30) -> dict[str, object]:
     """Run `script` (which prints one JSON object last) as its own process; its answer."""
-    done = subprocess.run([*prefix, sys.executable, "-c", script], env=home_env(home),
+    done = subprocess.run([*prefix, sys.executable, "-c", script, *args], env=home_env(home),
                           capture_output=True, text=True, timeout=timeout, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
