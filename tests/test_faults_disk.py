@@ -149,7 +149,8 @@ from aiwatch.store.notes import Note, NotesStore, NotesError
 notes = Path(sys.argv[1])
 store = NotesStore(notes, notes)
 for ticker in ("BABA", "AMZN", "MSFT", "GOOGL"):
-    store.save(Note(ticker, f"# {ticker}\\n" + "x" * 4000, None), datetime(2026, 11, 25, tzinfo=UTC))
+    store.save(Note(ticker, f"# {ticker}\\n" + "x" * 4000, None),
+               datetime(2026, 11, 25, tzinfo=UTC))
 n = 0
 try:
     while True:  # fill the disk
