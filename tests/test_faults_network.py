@@ -148,3 +148,46 @@ def test_r_never_overrides_a_rate_limit(down: Refresher, fake_yahoo: FakeYahoo,
         assert down.refresh(TICKERS, force=True).message.startswith("Yahoo rate limit (429)")
 
     assert len(fake_yahoo.seen) == asked
+
+
+class GarbledYahoo(FakeYahoo):
+    """Yahoo answering HTTP 200 with `body` to every data request (cookie and crumb work)."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__()
+        self.body = body
+
+    def _answer(self, url: str, host: str, path: str, query: dict[str, str]):  # noqa: ANN202
+        if host == "fc.yahoo.com" or path.endswith("/getcrumb"):
+            return super()._answer(url, host, path, query)
+        return self._respond(url, 200, self.body)
+
+
+@pytest.mark.probe(52)
+@pytest.mark.parametrize("body", [
+    b"<html><body>Service unavailable</body></html>", bytes(range(256)) * 8,
+    b'{"chart":{"result":[{"meta":{"currency":"USD"', b"", b"{}",
+    b'{"chart":{"result":null,"error":null}}',
+], ids=["html", "random", "truncated", "empty", "object", "null-result"])
+def test_an_answer_that_is_not_yahoos_is_a_message_and_the_data_stays(
+        body: bytes, clock: Clock, tmp_home: Path, fixed_now: datetime) -> None:
+    from conftest import reset_yfinance
+
+    from aiwatch.model import Origin, Provenance, Quote
+
+    reset_yfinance()
+    session = GarbledYahoo(body)
+    cache = Cache(tmp_home / "cache" / "aiwatch" / "cache.sqlite3")
+    kept = Quote("MSFT", 501.0, 500.0, "USD", fixed_now, Origin(Provenance.LIVE, fixed_now))
+    cache.put_quote(kept)
+    refresher = Refresher(cache, YahooSource(tmp_home / "cache" / "aiwatch" / "yfinance",
+                                             session=session, clock=clock), clock)
+
+    outcome = refresher.refresh(["MSFT"], force=True)
+
+    assert outcome.message.startswith("Yahoo answer not understood (")
+    assert not outcome.quotes and "MSFT" in outcome.errors
+    assert refresher.cached(["MSFT"])["MSFT"].quote.price == 501.0
+    cache.close()
+    session.close()
+    reset_yfinance()
