@@ -77,3 +77,21 @@ def test_control_characters_never_get_out_of_the_config(tmp_path: Path) -> None:
     assert "\x1b" not in raw.problems[0] and "PWNED" not in raw.problems[0]
     assert escaped.tickers == ("MSFT",)
     assert escaped.problems == ("tickers: some entries are not ticker symbols and were skipped",)
+
+
+@pytest.mark.probe(28)
+def test_device_names_and_300_tickers_are_ordinary_symbols(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from aiwatch.store.notes import Note, NotesStore
+
+    many = [f"T{n:03d}" for n in range(297)]
+    config = config_with(tmp_path, f"tickers = {['CON', 'NUL', 'BRK-B', *many]!r}\n".replace(
+        "'", '"'))
+    store = NotesStore(tmp_path / "notes", tmp_path)
+    for ticker in ("CON", "NUL"):
+        store.save(Note(ticker, f"# {ticker}\n", None), datetime(2026, 11, 25, tzinfo=UTC))
+
+    assert config.tickers[:3] == ("CON", "NUL", "BRK-B") and len(config.tickers) == 300
+    assert config.problems == ()
+    assert sorted(p.name for p in (tmp_path / "notes").iterdir()) == ["CON.md", "NUL.md"]

@@ -208,6 +208,7 @@ def test_detail_with_live_data_snapshot(snap_compare, make_test_app,
     assert snap_compare(app, run_before=wait_then_open, terminal_size=(140, 45))
 
 
+@pytest.mark.probe(50)
 async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: FakeYahoo) -> None:
     release = threading.Event()
     asked = threading.Event()

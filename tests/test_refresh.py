@@ -131,6 +131,7 @@ def test_stale_quotes_cost_one_chart_request_per_ticker(
     cache.close()
 
 
+@pytest.mark.probe(51)
 def test_the_next_session_offline_shows_what_was_cached(
         filled: Refresher, cache_path: Path, clock: Clock, fixed_now: datetime,
         tmp_home: Path) -> None:
@@ -165,6 +166,7 @@ def test_a_timeout_keeps_the_last_good_data(filled: Refresher, fake_yahoo: FakeY
     assert filled.cached(TICKERS) == before
 
 
+@pytest.mark.probe(53)
 def test_a_rate_limit_backs_off_without_asking(filled: Refresher, fake_yahoo: FakeYahoo,
                                                clock: Clock) -> None:
     fake_yahoo.status = 429
