@@ -232,6 +232,7 @@ def test_without_a_source_refresh_says_offline(cache: Cache, clock: Clock) -> No
     assert offline.cached(["MSFT"]) == {"MSFT": CachedData()}
 
 
+@pytest.mark.probe(12)
 def test_a_corrupt_cache_file_starts_empty_and_fills_again(
         cache_path: Path, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
     cache_path.parent.mkdir(parents=True)
