@@ -76,7 +76,7 @@ def test_kill_9_while_writing_the_cache_leaves_it_whole(tmp_home: Path) -> None:
 
     path = tmp_home / "cache" / "aiwatch" / "cache.sqlite3"
     rng = random.Random(17)
-    for _ in range(8):
+    for _ in range(5):
         killed_at_random(CACHE_WRITER, [str(path)], home_env(tmp_home), rng)
         assert integrity(path) == "ok"
 
@@ -110,7 +110,7 @@ def test_kill_9_while_saving_a_note_leaves_the_old_or_the_new(tmp_home: Path) ->
     (tmp_home / "old").write_text(old)
     (tmp_home / "new").write_text(new)
     rng = random.Random(19)
-    for _ in range(8):
+    for _ in range(5):
         killed_at_random(NOTE_WRITER, [str(notes), str(tmp_home / "old"), str(tmp_home / "new")],
                          home_env(tmp_home), rng)
         assert (notes / "BABA.md").read_text() in (old, new)
