@@ -139,6 +139,7 @@ def directory(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [garbage, truncated, directory])
+@pytest.mark.probe(12)
 def test_a_damaged_file_is_moved_aside_and_rebuilt(path: Path, damage: object) -> None:
     damage(path)  # type: ignore[operator]
 
@@ -176,6 +177,7 @@ def test_without_a_usable_place_the_cache_lives_in_memory(tmp_path: Path) -> Non
     cache.close()
 
 
+@pytest.mark.probe(15)
 def test_two_instances_in_two_threads_share_the_file(path: Path) -> None:
     caches = [Cache(path), Cache(path)]
 
@@ -215,6 +217,7 @@ print(cache.problem or "ok")
 """
 
 
+@pytest.mark.probe(15)
 def test_two_processes_share_the_file(path: Path) -> None:
     Cache(path).close()
     other = subprocess.Popen([sys.executable, "-c", WRITER, str(path)],

@@ -62,6 +62,7 @@ def test_actual_value_is_reported() -> None:
     ("check: __import__('os').system('x') > 1", "expected: metric operator number"),
     ("check: cloud_yoy >= 20 and price < 3", "expected: metric operator number"),
 ])
+@pytest.mark.probe(41)
 def test_malformed_lines_explain_themselves(line: str, error: str) -> None:
     check = parse_line(7, line)
     assert check is not None and check.line_no == 7
@@ -208,12 +209,14 @@ PADDED = [
 
 
 @pytest.mark.parametrize("line", PADDED)
+@pytest.mark.probe(42)
 def test_long_lines_parse_in_milliseconds(line: str) -> None:
     start = time.perf_counter()
     parse_line(1, line)
     assert time.perf_counter() - start < 0.05
 
 
+@pytest.mark.probe(42)
 def test_trailing_spaces_do_not_make_a_line_too_long() -> None:
     check = parse_line(1, PADDED[0])
     assert check is not None and check.error == "" and check.metric == "cloud_yoy"

@@ -58,6 +58,7 @@ def crashing_app(monkeypatch: pytest.MonkeyPatch, boom: Exception) -> None:
     monkeypatch.setattr(cli, "make_app", make_headless_app)
 
 
+@pytest.mark.probe(62)
 def test_a_crash_exits_1_with_one_line_and_the_traceback_in_a_log(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_home
 ) -> None:

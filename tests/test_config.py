@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from aiwatch.store.config import DEFAULT_TICKERS, load_config, valid_ticker
 
 
@@ -22,6 +24,7 @@ def test_tickers_and_interval_are_read(tmp_path: Path) -> None:
     assert config.refresh_minutes == 2
 
 
+@pytest.mark.probe(25)
 def test_broken_toml_gives_defaults_and_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text("tickers = [unclosed")
@@ -30,6 +33,7 @@ def test_broken_toml_gives_defaults_and_a_problem(tmp_path: Path) -> None:
     assert len(config.problems) == 1 and "config.toml ignored" in config.problems[0]
 
 
+@pytest.mark.probe(26)
 def test_bad_values_are_skipped_with_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('tickers = ["MSFT", "not a ticker!", 3]\nrefresh_minutes = -1\n')

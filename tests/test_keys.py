@@ -126,6 +126,7 @@ def executable(path: Path, script: str, mode: int = 0o755) -> Path:
     ("{tmp}/not-executable", "{tmp}/not-executable cannot start: permission denied"),
     ("{tmp}/killed", "{tmp}/killed was stopped by signal 9"),
 ])
+@pytest.mark.probe(60, 61)
 async def test_an_editor_that_fails_gives_the_app_back_and_says_why(
     make_test_app, suspends: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     editor: str, reason: str,
@@ -190,6 +191,7 @@ async def choose_quit(app, pilot, how: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("how", ["ctrl+q", "palette"])
+@pytest.mark.probe(24)
 async def test_quitting_with_unsaved_text_asks_and_keep_returns_to_it(
     make_test_app, tmp_home: Path, how: str
 ) -> None:
@@ -212,6 +214,7 @@ async def test_quitting_with_unsaved_text_asks_and_keep_returns_to_it(
     assert note_file(tmp_home, "BABA").read_text().startswith("Q# BABA")
 
 
+@pytest.mark.probe(24)
 async def test_quitting_and_discarding_quits_and_keeps_the_file(
     make_test_app, tmp_home: Path
 ) -> None:

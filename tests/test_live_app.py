@@ -210,6 +210,7 @@ def test_detail_with_live_data_snapshot(snap_compare, make_test_app,
     assert snap_compare(app, run_before=wait_then_open, terminal_size=(140, 45))
 
 
+@pytest.mark.probe(50)
 async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: FakeYahoo) -> None:
     release = threading.Event()
     asked = threading.Event()
@@ -241,8 +242,10 @@ async def test_quit_does_not_wait_for_a_hung_refresh(make_test_app, fake_yahoo: 
     (datetime(2026, 11, 28, 15, 0, tzinfo=UTC), False),  # Saturday: prices do not move
 ])
 async def test_auto_refresh_runs_only_while_the_market_is_open(
-    make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path, when: datetime, more_refreshes: bool
+    make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path, when: datetime, more_refreshes: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr("aiwatch.store.config.MIN_REFRESH_MINUTES", 0.001)  # no minute waits
     (tmp_home / "config" / "aiwatch").mkdir(parents=True)
     (tmp_home / "config" / "aiwatch" / "config.toml").write_text("refresh_minutes = 0.002\n")
     app = make_test_app(session=fake_yahoo, clock=lambda: when)

@@ -135,6 +135,7 @@ async def test_e_without_an_editor_says_so(make_test_app) -> None:
         assert isinstance(app.screen, WatchlistScreen)
 
 
+@pytest.mark.probe(43)
 async def test_hostile_markup_in_a_note_renders_literally(make_test_app, tmp_home: Path) -> None:
     folder = notes_dir(tmp_home)
     folder.mkdir(parents=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from aiwatch.checks import METRICS
@@ -167,6 +168,7 @@ async def test_q_quits(make_test_app) -> None:
     assert not app.is_running
 
 
+@pytest.mark.probe(57)
 async def test_tiny_terminal_does_not_crash(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(60, 20)) as pilot:
@@ -186,6 +188,7 @@ async def test_command_palette_opens_a_detail_screen(make_test_app) -> None:
         assert app.screen.ticker == "GOOGL"
 
 
+@pytest.mark.probe(5)
 async def test_unusable_data_and_cache_dirs_are_reported_not_fatal(
     make_test_app, tmp_home: Path, monkeypatch
 ) -> None:

@@ -131,6 +131,7 @@ def test_stale_quotes_cost_one_chart_request_per_ticker(
     cache.close()
 
 
+@pytest.mark.probe(51)
 def test_the_next_session_offline_shows_what_was_cached(
         filled: Refresher, cache_path: Path, clock: Clock, fixed_now: datetime,
         tmp_home: Path) -> None:
@@ -165,6 +166,7 @@ def test_a_timeout_keeps_the_last_good_data(filled: Refresher, fake_yahoo: FakeY
     assert filled.cached(TICKERS) == before
 
 
+@pytest.mark.probe(53)
 def test_a_rate_limit_backs_off_without_asking(filled: Refresher, fake_yahoo: FakeYahoo,
                                                clock: Clock) -> None:
     fake_yahoo.status = 429
@@ -230,6 +232,7 @@ def test_without_a_source_refresh_says_offline(cache: Cache, clock: Clock) -> No
     assert offline.cached(["MSFT"]) == {"MSFT": CachedData()}
 
 
+@pytest.mark.probe(12)
 def test_a_corrupt_cache_file_starts_empty_and_fills_again(
         cache_path: Path, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
     cache_path.parent.mkdir(parents=True)

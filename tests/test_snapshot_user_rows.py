@@ -110,6 +110,7 @@ def test_the_label_table_agrees_with_companies_csv() -> None:
     ("AWS,global,2026Q2,28,Synergy Research Group,,,extra",
      "more values than columns (a comma not in quotes?)"),
 ])
+@pytest.mark.probe(31)
 def test_a_bad_share_line_is_rejected_with_its_reason(
     tmp_path: Path, line: str, reason: str
 ) -> None:
@@ -170,6 +171,7 @@ def test_a_period_whose_shares_add_up_to_over_100_is_warned(tmp_path: Path) -> N
     assert len(user_shares(tmp_path)) == 2  # warned, not dropped
 
 
+@pytest.mark.probe(31)
 def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "cloud_segments.csv").write_bytes(b"\xff\xfe\x00garbage")
     snap = load_snapshot(user_dir=tmp_path)
@@ -217,6 +219,7 @@ def test_segments_by_the_card_label_or_the_company_name(
     ("AMZN,AWS,2026-06-30,,USD,", "neither revenue nor yoy_pct"),
     ("AMZN,AWS,2026-06-30,1e9,,50", "no currency"),
 ])
+@pytest.mark.probe(40)
 def test_a_bad_segment_line_is_rejected_with_its_reason(
     tmp_path: Path, line: str, reason: str
 ) -> None:

@@ -29,6 +29,7 @@ def test_every_yahoo_symbol_form_is_accepted(symbol: str) -> None:
     "BA\nBA", "BA\x00BA", "\x1b[31mX", "[bold]x", "rm -rf", "BABA;ls", "$(x)", "~/x",
     "A" * 30, "ÄPFEL", "straße",
 ])
+@pytest.mark.probe(26)
 def test_junk_is_rejected(junk: str) -> None:
     assert valid_ticker(junk) is None
 
@@ -41,6 +42,7 @@ def test_a_config_of_yahoo_symbols_is_read_whole(tmp_path: Path) -> None:
     assert len(config.problems) == 1
 
 
+@pytest.mark.probe(26)
 def test_note_files_of_such_symbols_stay_in_the_notes_dir(tmp_path: Path) -> None:
     from datetime import UTC, datetime
 
@@ -69,6 +71,7 @@ def card_text(app, ticker: str) -> str:  # noqa: ANN001
     return "\n".join(line.text for line in card.render_lines(card.region.reset_offset))
 
 
+@pytest.mark.probe(27)
 async def test_a_watchlist_of_yahoo_symbols_starts_and_every_card_opens(
     make_test_app, tmp_home: Path
 ) -> None:

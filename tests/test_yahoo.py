@@ -124,6 +124,7 @@ def test_an_empty_chart_is_reported_as_empty(source: YahooSource,
     (lambda: curl.Timeout("Operation timed out after 5002 milliseconds", 28),
      "timeout", "timed out after 5 s"),
 ])
+@pytest.mark.probe(51)
 def test_a_network_failure_fails_the_whole_call(source: YahooSource, fake_yahoo: FakeYahoo,
                                                 failure: object, kind: str,
                                                 message: str) -> None:
@@ -149,6 +150,7 @@ def test_a_rate_limit_fails_the_call_and_stops_asking(source: YahooSource,
     assert fake_yahoo.count("/v8/finance/chart/") == 1
 
 
+@pytest.mark.probe(53)
 def test_a_server_error_fails_the_call(source: YahooSource, fake_yahoo: FakeYahoo) -> None:
     fake_yahoo.status = 503
 
@@ -282,6 +284,7 @@ def silent_server() -> Iterator[int]:
 
 
 @pytest.mark.allow_loopback
+@pytest.mark.probe(50)
 def test_a_silent_server_is_cut_off(silent_server: int, tmp_path: Path, fixed_now: datetime,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The default curl_cffi session, sent via a proxy that accepts and never answers."""

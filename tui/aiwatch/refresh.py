@@ -2,8 +2,10 @@
 
 The app paints from `cached()` at start and runs `refresh()` in a thread worker. Only what is
 older than its time-to-live is fetched; a failure leaves the cache's last good data alone and
-comes back as messages. A rate limit (HTTP 429) starts a back-off that doubles while Yahoo keeps
-refusing, during which refresh() makes no request at all.
+comes back as messages. A run stopped by a rate limit (HTTP 429), no network or a timeout starts
+a back-off that doubles (60 s to 15 min) while the failures go on and ends at the first run that
+is not stopped; during it refresh() makes no request at all, except that a forced refresh (`r`)
+still tries once after a network failure (never against a 429).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class RefreshOutcome:
     """The fresh objects of one refresh (Origin LIVE), and what went wrong.
 
     `errors` holds per-ticker messages for the cards; `message` the overall one for the status
-    bar ("" when nothing failed); `backoff_until` is set while rate-limited.
+    bar ("" when nothing failed); `backoff_until` is set while backing off.
     """
 
     histories: Mapping[str, PriceHistory] = field(default_factory=dict)
@@ -68,6 +70,8 @@ class Refresher:
         self._lock = threading.Lock()  # one refresh at a time, whoever asks
         self._backoff_until: datetime | None = None
         self._backoff = FIRST_BACKOFF
+        self._backoff_reason = ""  # the message of the failure that started the back-off
+        self._backoff_kind = ""  # its YahooError kind
 
     @property
     def offline(self) -> bool:
@@ -89,7 +93,7 @@ class Refresher:
         if self._source is None:
             return RefreshOutcome(message="offline")
         with self._lock:
-            if self._backoff_until is not None and self._clock() < self._backoff_until:
+            if self._backing_off(force):
                 return RefreshOutcome(message=self._backoff_message(),
                                       backoff_until=self._backoff_until)
             run = _Run(self._source)
@@ -99,11 +103,20 @@ class Refresher:
                     break
                 run.fundamentals(ticker)
             self._store(run)
-            if run.stopped == "rate_limited":
-                self._start_backoff()
-                return run.outcome(self._backoff_message(), self._backoff_until)
+            if run.stopped:
+                self._start_backoff(run.stopped, run.summary())
+                message = self._backoff_message() if run.stopped == "rate_limited" else (
+                    run.summary())
+                return run.outcome(message, self._backoff_until)
             self._backoff_until, self._backoff = None, FIRST_BACKOFF
             return run.outcome(run.summary())
+
+    def _backing_off(self, force: bool) -> bool:
+        """Whether this refresh must not ask: a back-off runs, and `r` may not override it
+        (it may after a network failure, which costs one request; never against a 429)."""
+        if self._backoff_until is None or self._clock() >= self._backoff_until:
+            return False
+        return not force or self._backoff_kind == "rate_limited"
 
     def _stale(self, kind: Kind, ticker: str) -> bool:
         fetched = self._cache.fetched_at(kind, ticker)
@@ -122,14 +135,17 @@ class Refresher:
         for fundamentals in run.fundamentals_done.values():
             self._cache.put_fundamentals(fundamentals)
 
-    def _start_backoff(self) -> None:
+    def _start_backoff(self, kind: str, reason: str) -> None:
         self._backoff_until = self._clock() + self._backoff
         self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+        self._backoff_kind, self._backoff_reason = kind, reason
 
     def _backoff_message(self) -> str:
         until = self._backoff_until or self._clock()
         seconds = max(0, round((until - self._clock()).total_seconds()))
-        return f"Yahoo rate limit (429) — backing off {seconds} s"
+        if self._backoff_kind == "rate_limited":
+            return f"Yahoo rate limit (429) — backing off {seconds} s"
+        return f"{self._backoff_reason} — next try in {seconds} s"
 
 
 class _Run:
