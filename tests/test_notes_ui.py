@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.widgets import TextArea
 
 from aiwatch.screens.detail import DetailScreen
 from aiwatch.screens.notes import ConfirmLeave, NotesScreen
@@ -173,7 +174,15 @@ def test_editor_command_honours_visual_then_editor_with_flags(tmp_path: Path) ->
 
 @pytest.mark.parametrize("size", [(160, 45), (70, 30)])
 def test_editor_snapshot(snap_compare, make_test_app, size: tuple[int, int]) -> None:
-    assert snap_compare(make_test_app(), press=["n"], terminal_size=size)
+    async def open_editor(pilot) -> None:  # noqa: ANN001
+        """Wait until the editor is up and still: a loaded machine must not change the picture."""
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.screen.query_one(TextArea).cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_test_app(), run_before=open_editor, terminal_size=size)
 
 
 def test_leave_dialog_snapshot(snap_compare, make_test_app) -> None:
