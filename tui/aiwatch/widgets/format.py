@@ -9,6 +9,7 @@ from rich.text import Text
 
 from aiwatch.metrics import Growth
 from aiwatch.model import NextEarnings, Origin, Provenance, Quote
+from aiwatch.text import visible
 
 UP = "#4EBF71"
 DOWN = "#E5534B"
@@ -46,7 +47,7 @@ def eps_pair(reported: float | None, estimate: float | None, currency: str) -> T
     if reported is None and estimate is None:
         return Text(NA, style=MUTED)
     return Text.assemble(number(reported), (" vs ", MUTED), number(estimate),
-                         (f" {currency}" if currency else "", MUTED))
+                         (f" {visible(currency)}" if currency else "", MUTED))
 
 
 def report_date(upcoming: NextEarnings | None) -> Text:
@@ -76,7 +77,7 @@ def money(value: float | None, currency: str) -> str:
     """Large amounts as 37.6bn USD; n/a when missing."""
     if value is None:
         return NA
-    symbol = {"USD": "$", "CNY": "RMB ", "": ""}.get(currency, f"{currency} ")
+    symbol = {"USD": "$", "CNY": "RMB ", "": ""}.get(currency, f"{visible(currency)} ")
     if abs(value) >= 1e9:
         return f"{symbol}{value / 1e9:,.1f}bn"
     if abs(value) >= 1e6:
