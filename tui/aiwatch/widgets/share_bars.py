@@ -3,6 +3,7 @@ with the change over a year."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -72,7 +73,10 @@ def axis_scale(largest: float) -> tuple[int, int]:
 
 
 def bar_cells(share_pct: float, ceiling: int, width: int) -> int:
-    """How many of `width` cells a share fills on a 0–ceiling axis."""
+    """How many of `width` cells a share fills on a 0–ceiling axis (none for a share that
+    is not a number: the reader rejects those, the panel never rounds one)."""
+    if not math.isfinite(share_pct):
+        return 0
     return max(0, min(width, round(share_pct / ceiling * width)))
 
 
