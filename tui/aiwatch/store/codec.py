@@ -30,15 +30,15 @@ def encode(obj: object) -> str:
 
 def decode(cls: type[T], text: str, origin: Origin) -> T:
     """The object a payload holds; DecodeError for one that does not fit, or holds a price
-    no market quotes (an entry written before the source checked them: ±1e308 crashed every
-    launch), so the cache treats it as an entry it lacks."""
+    that cannot be drawn (an entry written before the source checked them: ±1e308 crashed
+    every launch), so the cache treats it as an entry it lacks."""
     try:
         obj = _build(cls, json.loads(text), origin)
     except (KeyError, TypeError, ValueError) as exc:
         raise DecodeError(f"{cls.__name__}: {exc}") from exc
     bad = _implausible_prices(obj)
     if bad:
-        raise DecodeError(f"{cls.__name__}: price {bad[0]!r} is no real price")
+        raise DecodeError(f"{cls.__name__}: price {bad[0]!r} cannot be shown")
     return obj
 
 
@@ -49,7 +49,8 @@ def _implausible_prices(obj: object) -> list[float]:
         prices = (obj.price, obj.previous_close)
     else:
         return []
-    return [p for p in prices if p is not None and not plausible_price(p)]
+    # 0 is let through: no real price, but harmless (an old entry, or a test's placeholder)
+    return [p for p in prices if p is not None and p != 0 and not plausible_price(p)]
 
 
 def _plain(value: Any) -> Any:
