@@ -3,12 +3,11 @@ valid rows through the same reader."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from aiwatch.sources.snapshot import load_snapshot
+from aiwatch.sources.snapshot import MAX_ROWS, load_snapshot
 
 SHARE_HEAD = "provider,region,period,share_pct,firm,source_url,published\n"
 ROW = "AWS,global,{period},{share},Synergy Research Group,https://example.com/{n},2026-08-01"
@@ -34,19 +33,15 @@ def test_crlf_lines_read_like_lf_lines(tmp_path: Path) -> None:
 
 
 @pytest.mark.probe(38)
-def test_many_valid_rows_are_read_in_linear_time(tmp_path: Path) -> None:
-    # The probe's 1 M rows (50 MB) painted in 6.3 s; 20 000 rows take the same path here,
-    # and twice as many must take about twice as long, not four times.
-    def read(count: int) -> float:
-        lines = [ROW.format(period=f"{2000 + n // 4}Q{n % 4 + 1}", share=10 + n % 20, n=n)
-                 for n in range(count)]
-        (tmp_path / "market_share.csv").write_text(SHARE_HEAD + "\n".join(lines) + "\n")
-        start = time.perf_counter()
-        snap = load_snapshot(user_dir=tmp_path)
-        elapsed = time.perf_counter() - start
-        assert snap.problems == ()
-        return elapsed
+def test_many_valid_rows_are_read_up_to_the_limit_and_the_rest_is_named(
+        tmp_path: Path) -> None:
+    # The probe's 1 M rows (50 MB) painted in 6.3 s: now at most MAX_ROWS are read, and the
+    # app says so (the time this takes is measured by benchmarks, never asserted here).
+    lines = [ROW.format(period=f"{2000 + n // 4}Q{n % 4 + 1}", share=10 + n % 20, n=n)
+             for n in range(MAX_ROWS + 500)]
+    (tmp_path / "market_share.csv").write_text(SHARE_HEAD + "\n".join(lines) + "\n")
 
-    small, large = read(10_000), read(20_000)
-    assert large < 3 * small + 0.05
+    snap = load_snapshot(user_dir=tmp_path)
 
+    assert snap.problems == (f"market_share.csv: only the first {MAX_ROWS:,} rows were read",)
+    assert len({s.source_url for s in user_rows(snap)}) == MAX_ROWS

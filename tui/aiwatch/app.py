@@ -15,6 +15,7 @@ from datetime import datetime
 from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -33,6 +34,7 @@ from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config
 from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
 from aiwatch.summary import TickerSummary, summarise
+from aiwatch.text import has_control, visible
 from aiwatch.widgets.share_bars import ShareBars
 
 
@@ -113,6 +115,13 @@ class AiwatchApp(App[None]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (the app's and its screens') with its control characters shown as
+        pictures: messages quote files, paths and errors from outside."""
+        super().notify(visible(message, multiline=True), title=visible(title),
+                       severity=severity, timeout=timeout, markup=markup)
 
     def _tick(self) -> None:
         self.now = self.services.clock()
@@ -240,6 +249,12 @@ class AiwatchApp(App[None]):
             note = self.services.notes.read(message.ticker)
         except NotesError as exc:
             self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
+            return
+        if has_control(note.text, multiline=True):  # TextArea would pass ESC to the terminal
+            self.notify(f"{message.ticker}.md holds control characters (shown as ␛ and the like "
+                        "on the cards); the built-in editor would send them to the terminal. "
+                        "Edit it in $EDITOR (e).", title="Not opened in the editor",
+                        severity="warning", timeout=12, markup=False)
             return
         from aiwatch.screens.notes import NotesScreen  # TextArea: loaded when first needed
 

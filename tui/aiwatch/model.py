@@ -5,9 +5,19 @@ Nothing here imports Textual, Rich, pandas or yfinance: sources build these, wid
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
+
+# No share price is above this (Berkshire's A shares: under 1e6): a larger one is garbage, and
+# ±1e308 or inf would break every scale it is drawn on.
+MAX_PRICE = 1e7
+
+
+def plausible_price(value: float | None) -> bool:
+    """A price that can be a real one: finite, above zero, at most MAX_PRICE."""
+    return isinstance(value, int | float) and math.isfinite(value) and 0 < value <= MAX_PRICE
 
 
 class Provenance(Enum):

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -20,10 +21,18 @@ from aiwatch.messages import OpenNote
 from aiwatch.metrics import calendar_label
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
+from aiwatch.text import visible
 from aiwatch.widgets.earnings_table import EarningsTable, legend
 from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenance
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
+
+
+def note_markdown(note: str) -> Markdown:
+    """A note as Markdown, not Rich markup; its control characters shown as pictures before
+    parsing (rich passes ESC through), and no hyperlinks: a link in a note is text, not an
+    action."""
+    return Markdown(visible(note, multiline=True), hyperlinks=False)
 
 
 class DetailScreen(Screen[None]):
@@ -54,7 +63,7 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "summaries", self._show)
         self.watch(self.app, "status", lambda status: self.query_one("#status", Static)
-                   .update(Text(status)))
+                   .update(Text(visible(status))))
         self.query_one(EarningsTable).focus(scroll_visible=False)
 
     def _summary(self) -> TickerSummary | None:
@@ -89,37 +98,38 @@ class DetailScreen(Screen[None]):
             notes.update("")
             return
         text = Text.assemble((f"{calendar_label(quarter.quarter_end)} · ", "bold"),
-                             ("source: ", MUTED), quarter.source_url or "not named")
+                             ("source: ", MUTED), visible(quarter.source_url) or "not named")
         if quarter.notes:
             text.append("\n")
-            text.append(quarter.notes)
+            text.append(visible(quarter.notes, multiline=True))
         notes.update(text)
 
     def _head(self, s: TickerSummary) -> Text:
         f = s.figures
         now = self.app.now  # type: ignore[attr-defined]
-        head = Text.assemble((s.ticker, "bold"), " · ", s.view.company.name, "   ")
+        head = Text.assemble((s.ticker, "bold"), " · ", visible(s.view.company.name), "   ")
         if f.quote:
             absolute, percent = day_change_texts(f.change)
             head.append_text(Text.assemble(
-                (f"{f.quote.price:,.2f} {f.quote.currency}  ", "bold"), absolute, " ", percent,
+                (f"{f.quote.price:,.2f} {visible(f.quote.currency)}  ", "bold"), absolute, " ",
+                percent,
                 (f" on {s.price_day:%Y-%m-%d}" if s.price_day else "", MUTED),
                 (f"   {price_provenance(f.quote, s.price_current, now)}", MUTED),
             ))
             if f.quote.origin.kind is not Provenance.SNAPSHOT and s.price_current:
                 zone = f.quote.exchange_tz or "America/New_York"
                 market_time = f.quote.as_of.astimezone(_zone(zone))
-                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {zone.split('/')[-1]}"
-                            .replace("_", " "), style=MUTED)
+                place = visible(zone.split("/")[-1].replace("_", " "))
+                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {place}", style=MUTED)
         if s.view.error:
-            head.append(f"\n⚠ {s.view.error}", style=WARN)
+            head.append(f"\n⚠ {visible(s.view.error)}", style=WARN)
         return head
 
     def _show_chart(self, s: TickerSummary) -> None:
         history = s.view.history
         chart = self.query_one(PriceChart)
         chart.border_title = f"Price · {RANGES[self.range_days]}"
-        chart.border_subtitle = history.note if history and history.note else ""
+        chart.border_subtitle = escape(visible(history.note)) if history and history.note else ""
         if history is None or not history.dates:
             chart.show([], [])
             return
@@ -131,9 +141,7 @@ class DetailScreen(Screen[None]):
         """The checks, then the note itself as Markdown (never as Rich markup)."""
         width = min(self.size.width - 4, 60)
         checks = [check_line(r, width) for r in s.checks]
-        # Markdown, not Rich markup; no hyperlinks, so a link in a note is text, not an action
-        note = (Markdown(s.note, hyperlinks=False) if s.note.strip()
-                else Text("(no note)", style=MUTED))
+        note = note_markdown(s.note) if s.note.strip() else Text("(no note)", style=MUTED)
         return Group(
             Text("Thesis checks", style="bold"),
             *(checks or [Text("no checks in the note", style=MUTED)]),

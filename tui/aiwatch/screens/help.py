@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
+from aiwatch.text import visible
 from aiwatch.widgets.format import COMPUTED_MARK
 
 SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
@@ -74,7 +75,7 @@ def marks_table() -> Table:
 def paths_table(paths: dict[str, str]) -> Table:
     table = _table("Files  (aiwatch --paths)")
     for name, path in paths.items():
-        table.add_row(name, Text(path))
+        table.add_row(name, Text(visible(path)))
     return table
 
 

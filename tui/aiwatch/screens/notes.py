@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from aiwatch.store.notes import Note, NotesError
+from aiwatch.text import visible
 
 
 class ConfirmLeave(ModalScreen[str]):
@@ -68,7 +69,7 @@ class NotesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#notes-head", Static).update(
-            Text(f"Note · {self.note.ticker} · {self.location}")
+            Text(visible(f"Note · {self.note.ticker} · {self.location}"))
         )
         self._show_state()
         self.query_one(TextArea).focus()

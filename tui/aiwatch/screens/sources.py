@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aiwatch.model import PROVIDER_LABELS, CloudShare
+from aiwatch.text import visible
 from aiwatch.widgets.format import MUTED, WARN
 from aiwatch.widgets.share_bars import shown_shares
 
@@ -23,8 +24,8 @@ Publication = tuple[str, str, str, str, str, str, str]
 
 def _publication(share: CloudShare, use: str) -> Publication:
     published = f"{share.published:%Y-%m-%d}" if share.published else ""
-    return (share.firm, share.region, share.period, share.market_definition, published,
-            share.source_url, use)
+    return (visible(share.firm), visible(share.region), visible(share.period),
+            visible(share.market_definition), published, visible(share.source_url), use)
 
 
 def sources_text(shares: Sequence[CloudShare], yours: Collection[CloudShare] = ()) -> Text:
@@ -36,7 +37,8 @@ def sources_text(shares: Sequence[CloudShare], yours: Collection[CloudShare] = (
     text = Text()
     for (firm, region, period, definition, published, url, use), rows in groups.items():
         figures = " · ".join(
-            f"{PROVIDER_LABELS.get(s.provider, s.provider)} {s.share_pct:g}%" for s in rows)
+            visible(f"{PROVIDER_LABELS.get(s.provider, s.provider)} {s.share_pct:g}%")
+        for s in rows)
         text.append(f"{firm} · {region} · {period}", style="bold")
         text.append(f"  ({use})\n", style=MUTED)
         if definition:
@@ -51,13 +53,13 @@ def sources_text(shares: Sequence[CloudShare], yours: Collection[CloudShare] = (
 
 
 def rejected_text(rejected: Sequence[str], folder: str) -> Text:
-    text = Text(f"Your own rows: {folder}\n", style="bold")
+    text = Text(f"Your own rows: {visible(folder)}\n", style="bold")
     text.append("market_share.csv, cloud_segments.csv (same columns as the bundled files)\n",
                 style=MUTED)
     if not rejected:
         return text.append("no line rejected\n", style=MUTED)
     for line in rejected:
-        text.append(f"{line}\n", style=WARN)
+        text.append(f"{visible(line)}\n", style=WARN)
     return text
 
 

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from aiwatch.messages import OpenDetail, OpenNote
 from aiwatch.summary import TickerSummary
+from aiwatch.text import visible
 from aiwatch.widgets.share_bars import ShareBars
 from aiwatch.widgets.ticker_card import TickerCard
 
@@ -74,7 +75,7 @@ class WatchlistScreen(Screen[None]):
             card.summary = summaries.get(card.ticker)
 
     def _show_status(self, status: str) -> None:
-        self.query_one("#status", Static).update(Text(status))
+        self.query_one("#status", Static).update(Text(visible(status)))
 
     def _show_now(self, now: object) -> None:
         for card in self.cards:

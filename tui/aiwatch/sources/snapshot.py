@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from aiwatch.locations import bundled_data_dir
 from aiwatch.model import (
@@ -140,6 +140,10 @@ SEGMENT_COLUMNS = ("ticker", "segment", "quarter_end", "currency")
 REGIONS = {"global": "global", "worldwide": "global", "world": "global",
            "china": "china", "mainland china": "china"}
 SHOWN_PER_FILE = 3  # rejected lines named one by one in the status bar; more are counted
+# A user file is a few quarters by hand: these keep a runaway one (an export gone wrong, a
+# million lines) from freezing the start and every `r`; what was left is said.
+MAX_ROWS = 10_000  # rows read per file; the rest are not
+MAX_LINE = 2_000  # characters per line; a longer line is rejected unread
 _YEAR_FIRST = re.compile(r"(?P<year>\d{4})\s*[-_/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)", re.I)
 _YEAR_LAST = re.compile(r"(?P<kind>[QH])\s*(?P<n>\d)\s*[-_/ ]?\s*(?P<year>\d{4})", re.I)
 
@@ -305,27 +309,49 @@ def _segment_parser(
     return parse
 
 
+def _capped_lines(f: TextIO, too_long: list[int]) -> Iterator[str]:
+    """The file's lines, each longer than MAX_LINE read no further and replaced by a blank
+    line (which the reader skips) and its number noted in `too_long`."""
+    number = 0
+    while line := f.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) <= MAX_LINE or line.endswith(("\n", "\r")):
+            yield line
+            continue
+        while (rest := f.readline(MAX_LINE + 1)) and not rest.endswith(("\n", "\r")):
+            pass
+        too_long.append(number)
+        yield "\n"
+
+
 def _read_user_file(
     path: Path, columns: tuple[str, ...], parse: Callable[[dict[str, str]], T]
-) -> tuple[list[T], list[str]]:
-    """The rows of the user's CSV that parse, and each rejected line named with its reason;
-    a missing or empty file is simply none."""
+) -> tuple[list[T], list[str], list[str]]:
+    """The rows of the user's CSV that parse, each rejected line named with its reason, and
+    what was not read (past MAX_ROWS); a missing or empty file is simply none."""
     accepted: list[T] = []
     rejected: list[str] = []
+    too_long: list[int] = []
+    unread: list[str] = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+            reader = csv.DictReader(_capped_lines(f, too_long))
             if reader.fieldnames is None:
-                return [], []
+                return [], [], []
             header = [_fold(name) for name in reader.fieldnames]
             missing = [column for column in columns if column not in header]
             if missing:
                 plural = "s" if len(missing) > 1 else ""
-                return [], [f"{path.name} ignored: no {', '.join(missing)} column{plural}"]
+                return [], [f"{path.name} ignored: no {', '.join(missing)} column{plural}"], []
             reader.fieldnames = header
+            rows = 0
             for row in reader:
                 if not any(v and v.strip() for v in row.values() if isinstance(v, str)):
                     continue  # a blank spreadsheet line
+                rows += 1
+                if rows > MAX_ROWS:
+                    unread.append(f"{path.name}: only the first {MAX_ROWS:,} rows were read")
+                    break
                 try:
                     if None in row:
                         raise Rejected("more values than columns (a comma not in quotes?)")
@@ -333,10 +359,12 @@ def _read_user_file(
                 except Rejected as exc:
                     rejected.append(f"{path.name} line {reader.line_num}: {exc}")
     except FileNotFoundError:
-        return [], []
+        return [], [], []
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return [], [f"{path.name} ignored: {exc}"]
-    return accepted, rejected
+        return [], [f"{path.name} ignored: {exc}"], []
+    rejected.extend(f"{path.name} line {n}: longer than {MAX_LINE:,} characters, not read"
+                    for n in too_long)
+    return accepted, rejected, unread
 
 
 def _in_short(rejected: list[str], name: str) -> list[str]:
@@ -376,13 +404,15 @@ def with_user_rows(snapshot: Snapshot) -> Snapshot:
     shares: list[CloudShare] = []
     rejected_segments: list[str] = []
     rejected_shares: list[str] = []
+    unread: list[str] = []
     if snapshot.user_dir is not None:
-        segments, rejected_segments = _read_user_file(
+        segments, rejected_segments, unread_segments = _read_user_file(
             snapshot.user_dir / "cloud_segments.csv", SEGMENT_COLUMNS,
             _segment_parser(snapshot.companies, snapshot.bundled_cloud))
-        shares, rejected_shares = _read_user_file(
+        shares, rejected_shares, unread_shares = _read_user_file(
             snapshot.user_dir / "market_share.csv", SHARE_COLUMNS,
             _share_parser(snapshot.bundled_shares))
+        unread = [*unread_segments, *unread_shares]
     by_ticker: dict[str, list[CloudSegment]] = {}
     for segment in _merged(snapshot.bundled_cloud, segments,
                            lambda s: (s.ticker, s.segment, s.quarter_end)):
@@ -394,7 +424,7 @@ def with_user_rows(snapshot: Snapshot) -> Snapshot:
         cloud={ticker: tuple(sorted(segs, key=lambda s: s.quarter_end, reverse=True))
                for ticker, segs in by_ticker.items()},
         shares=all_shares,
-        problems=(*_in_short(rejected_segments, "cloud_segments.csv"),
+        problems=(*unread, *_in_short(rejected_segments, "cloud_segments.csv"),
                   *_in_short(rejected_shares, "market_share.csv"),
                   *_crowded(all_shares, shares)),
         rejected=(*rejected_segments, *rejected_shares),

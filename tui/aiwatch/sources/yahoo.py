@@ -35,7 +35,9 @@ from aiwatch.model import (
     PriceHistory,
     Provenance,
     Quote,
+    plausible_price,
 )
+from aiwatch.text import clean, currency_code
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,12 +163,16 @@ class YahooSource:
 
     def _price_data(self, symbol: str, frame: pd.DataFrame | None,
                     origin: Origin) -> PriceData | YahooError:
-        dates, closes = _closes(frame, symbol)
+        dates, closes, dropped = _closes(frame, symbol)
         if not closes:
+            if dropped:
+                return YahooError("empty", f"Yahoo's {dropped} prices for {symbol} are all "
+                                  "unusable (not above zero, infinite or absurd)")
             return self._chart_error(symbol)
         answer = self._wire.answer(_is_chart(symbol, "1y"))
-        currency = str(_chart_meta(answer).get("currency") or "")
-        history = PriceHistory(symbol, dates, closes, origin, currency=currency)
+        currency = currency_code(_chart_meta(answer).get("currency"))
+        note = f"{dropped} unusable closes from Yahoo left out" if dropped else ""
+        history = PriceHistory(symbol, dates, closes, origin, note, currency)
         return PriceData(history, _quote(history, answer))
 
     def _chart_error(self, symbol: str) -> YahooError:
@@ -409,30 +415,35 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _closes(frame: pd.DataFrame | None, symbol: str) -> tuple[tuple[date, ...], tuple[float, ...]]:
-    """The raw daily closes of one ticker in download's (Price, Ticker) frame, oldest first."""
+def _closes(frame: pd.DataFrame | None, symbol: str
+            ) -> tuple[tuple[date, ...], tuple[float, ...], int]:
+    """The raw daily closes of one ticker in download's (Price, Ticker) frame, oldest first,
+    and how many were left out as no real price (0, negative, inf, ±1e308: they would break
+    the card's scales, and the cache would replay them on every launch); gaps are no closes."""
     if frame is None:
-        return (), ()
+        return (), (), 0
     try:
         series = frame["Close"][symbol].dropna()
     except (KeyError, TypeError):
-        return (), ()
-    return tuple(t.date() for t in series.index), tuple(float(v) for v in series)
+        return (), (), 0
+    days = [(t.date(), float(v)) for t, v in series.items()]
+    kept = [(d, c) for d, c in days if plausible_price(c)]
+    return tuple(d for d, _ in kept), tuple(c for _, c in kept), len(days) - len(kept)
 
 
 def _quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | None:
     """The chart's latest price, compared with the last close of an earlier market day."""
     meta = _chart_meta(meta_answer)
     price, stamp = _number(meta.get("regularMarketPrice")), meta.get("regularMarketTime")
-    currency = meta.get("currency")
-    if price is None or not isinstance(stamp, int) or not currency:
+    currency = currency_code(meta.get("currency"))
+    if not plausible_price(price) or not isinstance(stamp, int) or not currency:
         return None
     as_of = datetime.fromtimestamp(stamp, UTC)
     market_day = as_of.astimezone(_zone(meta.get("exchangeTimezoneName"))).date()
     earlier = [(d, c) for d, c in zip(history.dates, history.closes, strict=True)
                if market_day - PREVIOUS_SESSION_WITHIN <= d < market_day]
-    return Quote(history.ticker, price, earlier[-1][1] if earlier else None, str(currency), as_of,
-                 history.origin, exchange_tz=str(meta.get("exchangeTimezoneName") or ""))
+    return Quote(history.ticker, price, earlier[-1][1] if earlier else None, currency, as_of,
+                 history.origin, exchange_tz=clean(meta.get("exchangeTimezoneName")))
 
 
 def _chart_meta(answer: dict[str, Any]) -> dict[str, Any]:
@@ -517,7 +528,7 @@ def _financial_currency(answer: dict[str, Any]) -> str | None:
     """The currency Yahoo states for the revenue figures (yfinance's frame drops it)."""
     for entry in (answer.get("timeseries") or {}).get("result") or []:
         for point in entry.get("quarterlyTotalRevenue") or []:
-            if point and point.get("currencyCode"):
+            if point and currency_code(point.get("currencyCode")):
                 return str(point["currencyCode"])
     return None
 
@@ -529,7 +540,7 @@ def _eps_currencies(answer: dict[str, Any]) -> dict[date, str]:
     currencies = {}
     for item in history:
         stamp = (item.get("quarter") or {}).get("raw") if isinstance(item, dict) else None
-        if isinstance(stamp, int) and isinstance(item.get("currency"), str):
+        if isinstance(stamp, int) and currency_code(item.get("currency")):
             currencies[datetime.fromtimestamp(stamp, UTC).date()] = item["currency"]
     return currencies
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from aiwatch.model import Origin
+from aiwatch.model import Origin, PriceHistory, Quote, plausible_price
 
 T = TypeVar("T")
 
@@ -29,10 +29,28 @@ def encode(obj: object) -> str:
 
 
 def decode(cls: type[T], text: str, origin: Origin) -> T:
+    """The object a payload holds; DecodeError for one that does not fit, or holds a price
+    that cannot be drawn (an entry written before the source checked them: ±1e308 crashed
+    every launch), so the cache treats it as an entry it lacks."""
     try:
-        return _build(cls, json.loads(text), origin)
+        obj = _build(cls, json.loads(text), origin)
     except (KeyError, TypeError, ValueError) as exc:
         raise DecodeError(f"{cls.__name__}: {exc}") from exc
+    bad = _implausible_prices(obj)
+    if bad:
+        raise DecodeError(f"{cls.__name__}: price {bad[0]!r} cannot be shown")
+    return obj
+
+
+def _implausible_prices(obj: object) -> list[float]:
+    if isinstance(obj, PriceHistory):
+        prices: tuple[float | None, ...] = obj.closes
+    elif isinstance(obj, Quote):
+        prices = (obj.price, obj.previous_close)
+    else:
+        return []
+    # 0 is let through: no real price, but harmless (an old entry, or a test's placeholder)
+    return [p for p in prices if p is not None and p != 0 and not plausible_price(p)]
 
 
 def _plain(value: Any) -> Any:

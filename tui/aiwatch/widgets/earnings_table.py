@@ -18,6 +18,7 @@ from aiwatch.metrics import (
 )
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
+from aiwatch.text import visible
 from aiwatch.widgets.format import COMPUTED_MARK, MUTED, NA, growth, money, number, signed
 
 COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Basis", "Surprise", "Revenue",
@@ -45,7 +46,7 @@ def legend(summary: TickerSummary | None) -> Text:
     parts = [f"EPS basis {n}: {_basis_text(basis, currency)}"
              for n, (basis, currency) in enumerate(eps_bases(fundamentals.quarters), start=1)]
     parts.append(f"{COMPUTED_MARK} YoY computed from the two quarters; the source states none")
-    return Text("\n".join(parts), style=MUTED)
+    return Text(visible("\n".join(parts), multiline=True), style=MUTED)
 
 
 def _basis_text(basis: str, currency: str) -> str:
@@ -83,7 +84,7 @@ class EarningsTable(DataTable[Text | str]):
         if fundamentals.origin.kind is not Provenance.SNAPSHOT:
             source += " from Yahoo; capex, stated YoY and older quarters from the snapshot"
         self.border_title = escape(
-            f"Earnings ({source}) · cloud: {company.cloud_segment}")
+            visible(f"Earnings ({source}) · cloud: {company.cloud_segment}"))
         bases = eps_bases(quarters)
         for q in quarters[:ROWS]:
             segment = segment_for(view.cloud, company.cloud_segment, q.quarter_end)
@@ -92,7 +93,7 @@ class EarningsTable(DataTable[Text | str]):
             figures: list[Text | str] = [
                 number(q.eps_estimate),
                 number(q.eps_reported),
-                f"{basis} {q.eps_currency}".rstrip() if basis else NA,
+                visible(f"{basis} {q.eps_currency}".rstrip()) if basis else NA,
                 signed(eps_surprise(q), "%"),
                 money(q.revenue, q.currency),
                 growth(revenue_yoy(q, quarters)),

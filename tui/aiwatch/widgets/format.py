@@ -3,12 +3,14 @@ nothing from outside is ever parsed as markup."""
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from rich.text import Text
 
 from aiwatch.metrics import Growth
 from aiwatch.model import NextEarnings, Origin, Provenance, Quote
+from aiwatch.text import visible
 
 UP = "#4EBF71"
 DOWN = "#E5534B"
@@ -46,7 +48,7 @@ def eps_pair(reported: float | None, estimate: float | None, currency: str) -> T
     if reported is None and estimate is None:
         return Text(NA, style=MUTED)
     return Text.assemble(number(reported), (" vs ", MUTED), number(estimate),
-                         (f" {currency}" if currency else "", MUTED))
+                         (f" {visible(currency)}" if currency else "", MUTED))
 
 
 def report_date(upcoming: NextEarnings | None) -> Text:
@@ -76,7 +78,7 @@ def money(value: float | None, currency: str) -> str:
     """Large amounts as 37.6bn USD; n/a when missing."""
     if value is None:
         return NA
-    symbol = {"USD": "$", "CNY": "RMB ", "": ""}.get(currency, f"{currency} ")
+    symbol = {"USD": "$", "CNY": "RMB ", "": ""}.get(currency, f"{visible(currency)} ")
     if abs(value) >= 1e9:
         return f"{symbol}{value / 1e9:,.1f}bn"
     if abs(value) >= 1e6:
@@ -117,7 +119,9 @@ def price_provenance(quote: Quote | None, current: bool, now: datetime) -> str:
 
 
 def sparkline(values: tuple[float, ...], width: int) -> Text:
-    """A one-line trend of the values resampled to `width`, coloured by direction."""
+    """A one-line trend of the values resampled to `width`, coloured by direction. Values
+    that are not finite are left out; the scale works in halves, so ±1e308 cannot overflow."""
+    values = tuple(v for v in values if math.isfinite(v))
     if not values or width <= 0:
         return Text(NA, style=MUTED)
     if len(values) > width:
@@ -125,15 +129,17 @@ def sparkline(values: tuple[float, ...], width: int) -> Text:
         values = tuple(values[min(len(values) - 1, int(i * step))] for i in range(width - 1)) + (
             values[-1],
         )
-    low, high = min(values), max(values)
+    low, high = min(values) / 2, max(values) / 2
     span = (high - low) or 1.0
     top = len(SPARK_BLOCKS) - 1
-    bars = "".join(SPARK_BLOCKS[round((v - low) / span * top)] for v in values)
-    return Text(bars, style=tone(values[-1] - values[0]))
+    bars = "".join(SPARK_BLOCKS[round((v / 2 - low) / span * top)] for v in values)
+    return Text(bars, style=tone(values[-1] / 2 - values[0] / 2))
 
 
 def range_bar(position: float, width: int) -> Text:
     """A track with a marker where the price sits between its 52-week low and high."""
     width = max(width, 3)
+    if not math.isfinite(position):  # no place to mark: the track alone
+        return Text("─" * width, style=MUTED)
     spot = min(width - 1, max(0, round(position * (width - 1))))
     return Text.assemble(("─" * spot, MUTED), ("●", "bold"), ("─" * (width - 1 - spot), MUTED))

@@ -3,6 +3,7 @@ with the change over a year."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -15,6 +16,7 @@ from textual.widget import Widget
 
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
 from aiwatch.model import PROVIDER_LABELS, CloudShare
+from aiwatch.text import visible
 from aiwatch.widgets.format import MUTED, WARN, signed
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
@@ -38,7 +40,7 @@ def share_rows(shares: Sequence[CloudShare], providers: Sequence[str]) -> list[S
     for provider in providers:
         share = latest_share(shares, provider)
         change = share_change(shares, share) if share else None
-        rows.append(ShareRow(PROVIDER_LABELS.get(provider, provider), share, change,
+        rows.append(ShareRow(visible(PROVIDER_LABELS.get(provider, provider)), share, change,
                              BAR_COLOURS.get(provider, "#B0B0B0")))
     return rows
 
@@ -71,7 +73,10 @@ def axis_scale(largest: float) -> tuple[int, int]:
 
 
 def bar_cells(share_pct: float, ceiling: int, width: int) -> int:
-    """How many of `width` cells a share fills on a 0–ceiling axis."""
+    """How many of `width` cells a share fills on a 0–ceiling axis (none for a share that
+    is not a number: the reader rejects those, the panel never rounds one)."""
+    if not math.isfinite(share_pct):
+        return 0
     return max(0, min(width, round(share_pct / ceiling * width)))
 
 
@@ -103,7 +108,12 @@ def axis_labels(ceiling: int, step: int, width: int) -> str:
 
 
 def _host(url: str) -> str:
-    return urlparse(url).netloc.removeprefix("www.") or url
+    """The site a URL names, for the footer; a URL that does not parse is shown as it is."""
+    try:
+        host = urlparse(url).netloc.removeprefix("www.")
+    except ValueError:  # "http://[oops": an unclosed IPv6 bracket
+        host = ""
+    return visible(host or url)
 
 
 class ShareBars(Widget):
@@ -134,7 +144,7 @@ class ShareBars(Widget):
                      Text(""), Text("share of the market", style=MUTED))
         title = Text.assemble(
             ("Cloud infrastructure market share", "bold"),
-            (f" · global · {REFERENCE_FIRM} · {period}", MUTED),
+            (f" · global · {REFERENCE_FIRM} · {visible(period)}", MUTED),
         )
         return Group(title, grid, *self._footer(known))
 
@@ -145,9 +155,9 @@ class ShareBars(Widget):
         filled = bar_cells(row.share.share_pct, ceiling, bar_width)
         bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), "#303540"))
         change = Text.assemble(signed(row.change, " pp"),
-                               (f" vs {_year_before(row.share.period)}", MUTED))
+                               (visible(f" vs {_year_before(row.share.period)}"), MUTED))
         if row.share.period != period:  # an older figure than the headline's: say which
-            change = Text.assemble((f"{row.share.period} ", f"bold {WARN}"), change)
+            change = Text.assemble((f"{visible(row.share.period)} ", f"bold {WARN}"), change)
         return Text(row.label), bar, Text(f"{row.share.share_pct:g}%", style="bold"), change
 
     def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
@@ -156,7 +166,7 @@ class ShareBars(Widget):
         if china:
             lines.append(Text.assemble(
                 ("Alibaba Cloud in China: ", MUTED), (f"{china.share_pct:g}%", "bold"),
-                (f" ({china.firm}, {china.period})", MUTED),
+                (visible(f" ({china.firm}, {china.period})"), MUTED),
             ))
         sources = sorted({_host(s.source_url) for s in known})
         lines.append(Text("Sources (m for links): " + ", ".join(sources), style=MUTED,

@@ -15,6 +15,7 @@ from aiwatch.checks import shown_value
 from aiwatch.metrics import calendar_label, fiscal_label
 from aiwatch.model import CheckResult, ThesisCheck
 from aiwatch.summary import TickerSummary
+from aiwatch.text import visible
 from aiwatch.widgets.format import (
     DOWN,
     MUTED,
@@ -47,14 +48,15 @@ def check_line(result: CheckResult, width: int) -> Text:
     mark, style = CHECK_MARKS[result.passed]
     shown = NA if result.actual is None or result.passed is None else shown_value(
         result.check, result.actual)
-    return label_value(f"{mark} {result.check.text}", Text(shown, style=style), width,
+    return label_value(f"{mark} {visible(result.check.text)}", Text(shown, style=style), width,
                        label_style="")
 
 
 def malformed_check(check: ThesisCheck, width: int) -> Text:
     """! line 4: chek: price < 9, and the reason below; every line indented under the mark."""
     mark, style = MALFORMED_MARK
-    body = Text.assemble((f"line {check.line_no}: ", MUTED), check.text, "\n", (check.error, style))
+    body = Text.assemble((f"line {check.line_no}: ", MUTED), visible(check.text), "\n",
+                         (visible(check.error), style))
     rows = body.wrap(_WRAP_CONSOLE, max(width - 2, 8), overflow="fold")
     for row in rows:
         row.rstrip()
@@ -129,7 +131,7 @@ class TickerCard(Widget, can_focus=True):
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
             return
-        self.border_title = escape(f"{summary.ticker} · {summary.view.company.name}")
+        self.border_title = escape(visible(f"{summary.ticker} · {summary.view.company.name}"))
         self._update_subtitle()
 
     def watch_now(self) -> None:
@@ -160,7 +162,8 @@ class TickerCard(Widget, can_focus=True):
         delta = f.change[0] if f.change else None
         arrow = Text(" ▲ " if delta and delta > 0 else " ▼ " if delta else "   ", style=tone(delta))
         price = Text.assemble((f"{f.quote.price:,.2f}", "bold"),
-                              (f" {f.quote.currency}" if f.quote.currency else "", MUTED))
+                              (f" {visible(f.quote.currency)}" if f.quote.currency else "",
+                               MUTED))
         absolute, percent = day_change_texts(f.change)
         day, short_day = _day_names(s.price_day, self.now)
         head = fit([
@@ -202,7 +205,7 @@ class TickerCard(Widget, can_focus=True):
         if f.cloud and f.cloud.quarter_end != q.quarter_end:
             cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
                                       cloud_yoy)
-        cloud = company.cloud_label or "Cloud"
+        cloud = visible(company.cloud_label) or "Cloud"
         rows = [
             ("EPS vs est", "EPS", eps),
             ("Revenue YoY", "Revenue", growth(f.revenue_yoy)),
@@ -218,7 +221,7 @@ class TickerCard(Widget, can_focus=True):
 
     def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
         lines: list[RenderableType] = [Text("Thesis", style=f"bold {MUTED}")]
-        prose = " ".join(s.thesis_lines)
+        prose = visible(" ".join(s.thesis_lines))
         wrapped = textwrap.wrap(prose, width) if prose else ["(no note — press n to write one)"]
         for i, line in enumerate(wrapped[:THESIS_LINES]):
             more = i == THESIS_LINES - 1 and len(wrapped) > THESIS_LINES
@@ -226,5 +229,6 @@ class TickerCard(Widget, can_focus=True):
                               overflow="ellipsis"))
         lines.extend(check_line(result, width) for result in s.checks)
         if s.view.error:
-            lines.append(Text(f"⚠ {s.view.error}", style=WARN, no_wrap=True, overflow="ellipsis"))
+            lines.append(Text(f"⚠ {visible(s.view.error)}", style=WARN, no_wrap=True,
+                              overflow="ellipsis"))
         return lines
