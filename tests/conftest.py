@@ -88,6 +88,7 @@ NOT_FOUND_PAGE = b"<html><body>Not Found</body></html>"
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "allow_loopback: the test may make real curl requests, to 127.0.0.1 only")
+    config.addinivalue_line("markers", "probe(*cases): covers fault-probe case N")
 
 
 @pytest.fixture(autouse=True)

@@ -204,7 +204,10 @@ class AiwatchApp(App[None]):
         """Seed missing notes, then read them all; failures come back as one line each for
         seeding and for reading, never as an exception."""
         notes = self.services.notes
-        problems = []
+        problems = [f"{display_path(path)} holds unsaved note text from when aiwatch was "
+                    "stopped: merge it into the note, then delete it"
+                    for path in notes.recovered()]
+        notes.remove_stale_temp_files()
         try:
             notes.seed(list(self.tickers))
         except NotesError as exc:
@@ -240,6 +243,10 @@ class AiwatchApp(App[None]):
             note = self.services.notes.read(message.ticker)
         except NotesError as exc:
             self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
+            return
+        if note.refusal:  # the editor would change bytes the user never touched
+            self.notify(note.refusal, title="Not editable in aiwatch", severity="warning",
+                        timeout=12, markup=False)
             return
         from aiwatch.screens.notes import NotesScreen  # TextArea: loaded when first needed
 
