@@ -109,7 +109,8 @@ class AiwatchApp(App[None]):
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
         self.push_screen(WatchlistScreen(self.tickers))
-        for problem in [*self.problems, *self.snapshot.problems, *self.notes_problems]:
+        for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
+                                     *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
@@ -119,7 +120,8 @@ class AiwatchApp(App[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        extra = [self.refresh_note] if self.refresh_note else []
+        extra = [note for note in (self.refresh_note, self.services.refresher.cache_problem)
+                 if note]
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
                                   [*extra, *self.problems, *self.snapshot.problems,
                                    *self.notes_problems])
