@@ -6,9 +6,12 @@ network are reached only through the services handed in by `cli.make_app`.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -114,6 +117,21 @@ class AiwatchApp(App[None]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
+        if not self.is_headless:  # a test's event loop is not ours to take SIGTERM on
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        """SIGTERM: keep unsaved editor text beside its note, then exit the normal way, so
+        the terminal gets its screen, mouse and echo back. Exit status 143, as if killed."""
+        from aiwatch.screens.notes import NotesScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, NotesScreen) and screen.modified:
+                with suppress(NotesError):  # nowhere to keep it: nothing more to do
+                    self.services.notes.recover(screen.note.ticker, screen.text,
+                                                self.services.clock())
+        self.exit(return_code=128 + signal.SIGTERM)
 
     def _tick(self) -> None:
         self.now = self.services.clock()
