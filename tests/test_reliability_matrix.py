@@ -7,8 +7,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 MATRIX = ROOT / "docs" / "reliability.md"
 CASES = 62
@@ -54,17 +52,14 @@ def functions_in(path: str) -> set[str]:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
 
 
-PENDING = sorted(case for case, cells in rows().items() if cells[-1] == "PENDING")
-
-
 def test_every_case_has_exactly_one_row() -> None:
     assert sorted(rows()) == list(range(1, CASES + 1))
 
 
-def test_every_row_says_what_the_user_sees_and_names_a_test_or_is_pending() -> None:
+def test_every_row_says_what_the_user_sees_and_names_a_test() -> None:
     for case, cells in rows().items():
         assert len(cells) == 4 and all(cells), f"row {case}: {cells}"
-        assert cells[-1] == "PENDING" or named_tests(cells), f"row {case} names no test"
+        assert named_tests(cells), f"row {case} names no test"
 
 
 def test_every_named_test_exists() -> None:
@@ -84,7 +79,3 @@ def test_rows_and_probe_markers_agree() -> None:
             assert test in named_tests(rows().get(case, [""])), (
                 f"{'::'.join(test)} is marked probe({case}) but row {case} does not name it")
 
-
-@pytest.mark.xfail(bool(PENDING), reason="rows pending merge", strict=False)
-def test_no_row_is_pending() -> None:
-    assert PENDING == []

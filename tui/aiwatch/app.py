@@ -6,9 +6,12 @@ network are reached only through the services handed in by `cli.make_app`.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import subprocess
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -111,10 +114,26 @@ class AiwatchApp(App[None]):
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
         self.push_screen(WatchlistScreen(self.tickers))
-        for problem in [*self.problems, *self.snapshot.problems, *self.notes_problems]:
+        for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
+                                     *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh)
+        if not self.is_headless:  # a test's event loop is not ours to take SIGTERM on
+            with suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def terminate(self) -> None:
+        """SIGTERM: keep unsaved editor text beside its note, then exit the normal way, so
+        the terminal gets its screen, mouse and echo back. Exit status 143, as if killed."""
+        from aiwatch.screens.notes import NotesScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, NotesScreen) and screen.modified:
+                with suppress(NotesError):  # nowhere to keep it: nothing more to do
+                    self.services.notes.recover(screen.note.ticker, screen.text,
+                                                self.services.clock())
+        self.exit(return_code=128 + signal.SIGTERM)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -128,7 +147,8 @@ class AiwatchApp(App[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        extra = [self.refresh_note] if self.refresh_note else []
+        extra = [note for note in (self.refresh_note, self.services.refresher.cache_problem)
+                 if note]
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
                                   [*extra, *self.problems, *self.snapshot.problems,
                                    *self.notes_problems])
@@ -213,7 +233,10 @@ class AiwatchApp(App[None]):
         """Seed missing notes, then read them all; failures come back as one line each for
         seeding and for reading, never as an exception."""
         notes = self.services.notes
-        problems = []
+        problems = [f"{display_path(path)} holds unsaved note text from when aiwatch was "
+                    "stopped: merge it into the note, then delete it"
+                    for path in notes.recovered()]
+        notes.remove_stale_temp_files()
         try:
             notes.seed(list(self.tickers))
         except NotesError as exc:
@@ -249,6 +272,10 @@ class AiwatchApp(App[None]):
             note = self.services.notes.read(message.ticker)
         except NotesError as exc:
             self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
+            return
+        if note.refusal:  # the editor would change bytes the user never touched
+            self.notify(note.refusal, title="Not editable in aiwatch", severity="warning",
+                        timeout=12, markup=False)
             return
         if has_control(note.text, multiline=True):  # TextArea would pass ESC to the terminal
             self.notify(f"{message.ticker}.md holds control characters (shown as ␛ and the like "

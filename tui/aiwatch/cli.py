@@ -72,7 +72,6 @@ def make_app(
         refresher=Refresher(cache, source, clock),
         clock=clock,
         force_first_refresh=force_refresh,
-        startup_problems=(cache.problem,) if cache.problem else (),
     )
     return AiwatchApp(services)
 

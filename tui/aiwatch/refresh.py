@@ -79,6 +79,11 @@ class Refresher:
         return self._source is None
 
     @property
+    def cache_problem(self) -> str:
+        """What is wrong with the cache now (a lock, a full disk…); "" when nothing is."""
+        return self._cache.problem
+
+    @property
     def backoff_until(self) -> datetime | None:
         return self._backoff_until
 

@@ -12,6 +12,7 @@ timeouts, stops a fetch from hanging or hammering, and keeps the answers for us 
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
@@ -197,6 +198,8 @@ class YahooSource:
         failure = self._wire.failure()
         if failure:
             return self._transport_error(failure)
+        if _disk_full(exc):  # yfinance's own SQLite caches: not Yahoo's fault
+            return YahooError("error", "disk full: cache not updated")
         return YahooError("error", f"Yahoo answer not understood ({type(exc).__name__})")
 
     def _http(self) -> Session:
@@ -216,6 +219,16 @@ class YahooSource:
             _silence(logging.getLogger("yfinance"))
             self._configured = True
         return yfinance
+
+
+def _disk_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error it came from, is a full disk (ENOSPC, SQLITE_FULL)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "disk is full" in str(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 # --- the wire -------------------------------------------------------------------------------

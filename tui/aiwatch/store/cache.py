@@ -2,16 +2,21 @@
 
 One table keyed by (kind, ticker) holding the object as JSON and when it was fetched. WAL and a
 busy timeout let two instances (threads or processes) share the file. A cache is only ever a
-copy, so trouble never stops the app: a file that will not open as our database is moved aside
-as `<name>.corrupt-<timestamp>` and started afresh, and if even that fails the cache lives in
-memory for the session and says why in `problem`.
+copy, so trouble never stops the app, and `problem` says what is wrong now:
+- a file that is not our database (or fails its quick check) is moved aside as
+  `<name>.corrupt-<timestamp>` and started afresh; if even that fails the cache lives in memory;
+- a file locked by another process, or a full disk, is never moved aside: the cache opens it
+  read-only if it can (else in memory) and tries the file again at later writes. The open waits
+  at most OPEN_BUSY_MS, since it runs before the first paint.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -24,7 +29,12 @@ T = TypeVar("T", PriceHistory, Quote, Fundamentals)
 
 SCHEMA_VERSION = 2  # bump when the table or a payload changes incompatibly: the cache rebuilds
 # 2: EPS carries its own currency (entries from 1 would claim BABA's RMB EPS as USD)
-BUSY_TIMEOUT_MS = 5000
+OPEN_BUSY_MS = 150  # on the UI thread, before the first paint
+WRITE_BUSY_MS = 5000  # writes run in the refresh thread: another instance's write may finish
+RETRY_SECONDS = 30  # between tries to get a locked or full file back
+BUSY = "cache busy (another aiwatch?): showing the snapshot, will retry"
+BUSY_WRITING = "cache busy (another aiwatch?): not updated, will retry"
+FULL = "disk full: cache not updated"
 SCHEMA = """
 CREATE TABLE entries (
     kind TEXT NOT NULL,
@@ -44,9 +54,16 @@ class Cache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.problem = ""  # set when the cache could not use its file as it was
+        self._opened = ""  # what opening found, for the session: moved aside, in memory
+        self._trouble = ""  # BUSY or FULL while the file cannot be written
+        self._retry_at: float | None = None  # when to try the file again; None: we have it
         self._lock = threading.Lock()  # one connection, shared by the app and its workers
         self._db = self._open()
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with the cache now; "" when nothing is."""
+        return self._trouble or self._opened
 
     def put_history(self, history: PriceHistory) -> None:
         self._put("history", history.ticker, history, history.origin)
@@ -81,12 +98,32 @@ class Cache:
         fetched = origin.as_of.astimezone(UTC).isoformat()
         try:
             payload = encode(obj)
-            with self._lock, self._db:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO entries (kind, ticker, payload, fetched_at)"
-                    " VALUES (?, ?, ?, ?)", (kind, ticker.upper(), payload, fetched))
-        except (sqlite3.Error, ValueError) as exc:  # locked too long, or NaN: fetch again later
+            with self._lock:
+                self._reopen_if_due()
+                self._db.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_MS}")
+                with self._db:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO entries (kind, ticker, payload, fetched_at)"
+                        " VALUES (?, ?, ?, ?)", (kind, ticker.upper(), payload, fetched))
+                self._trouble = "" if self._retry_at is None else self._trouble
+        except (sqlite3.Error, OSError, ValueError) as exc:  # NaN, locked, full: fetch again
             log.warning("cache: could not store %s %s: %s", kind, ticker, exc)
+            trouble = _trouble(exc)
+            if trouble != "broken":
+                self._trouble = BUSY_WRITING if trouble == "busy" else FULL
+
+    def _reopen_if_due(self) -> None:
+        """Try the file again after a lock or a full disk kept us from it (lock held)."""
+        if self._retry_at is None or time.monotonic() < self._retry_at:
+            return
+        self._retry_at = time.monotonic() + RETRY_SECONDS
+        try:
+            db = _connect(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("cache: %s still unusable (%s)", self.path, exc)
+            return
+        self._db.close()
+        self._db, self._retry_at, self._trouble = db, None, ""
 
     def _get(self, kind: Kind, ticker: str, cls: type[T]) -> T | None:
         row = self._row(kind, ticker)
@@ -114,15 +151,21 @@ class Cache:
             return _connect(self.path)
         except (sqlite3.Error, OSError) as exc:
             log.warning("cache: %s unusable (%s)", self.path, exc)
+            trouble = _trouble(exc)
+        if trouble != "broken":  # the file is fine: read what we may, write later
+            self._retry_at = time.monotonic()
+            readable = _read_only(self.path)
+            self._trouble = FULL if trouble == "full" else BUSY_WRITING if readable else BUSY
+            return readable or _connect(Path(":memory:"))
         try:
             aside = _move_aside(self.path)
             db = _connect(self.path)
         except (sqlite3.Error, OSError) as exc:
-            self.problem = f"cache unavailable ({exc}); keeping data in memory this session"
+            self._opened = f"cache unavailable ({exc}); keeping data in memory this session"
             return _connect(Path(":memory:"))
         if aside:
             log.warning("cache: moved the unusable file aside to %s", aside)
-            self.problem = f"cache was unreadable: moved aside to {aside.name}, started afresh"
+            self._opened = f"cache was unreadable: moved aside to {aside.name}, started afresh"
         return db
 
 
@@ -137,14 +180,41 @@ def _time(text: str) -> datetime:
     return moment
 
 
+def _trouble(exc: BaseException) -> str:
+    """"busy" (another process holds a lock), "full" (no space left) or "broken" (anything
+    else: not our database, damaged, unopenable), from an error of sqlite3 or the OS."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in str(exc):
+        return "busy"
+    if (code == sqlite3.SQLITE_FULL or getattr(exc, "errno", None) == errno.ENOSPC
+            or "database or disk is full" in str(exc)):
+        return "full"
+    return "broken"
+
+
+def _read_only(path: Path) -> sqlite3.Connection | None:
+    """The file opened for reading only, if a read goes through now; None if it does not."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                             timeout=OPEN_BUSY_MS / 1000, check_same_thread=False)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        db.execute("SELECT count(*) FROM entries").fetchone()
+    except sqlite3.Error:
+        db.close()
+        return None
+    return db
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """Open `path` as our database, building the schema; raises if it is not one."""
     in_memory = str(path) == ":memory:"
     if not in_memory:
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = sqlite3.connect(path, timeout=OPEN_BUSY_MS / 1000, check_same_thread=False)
     try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_MS}")
         if not in_memory:
             db.execute("PRAGMA journal_mode = WAL")
         _ensure_schema(db)

@@ -1,16 +1,27 @@
 """Thesis notes: one Markdown file per ticker in the user data dir.
 
 The files belong to the user: seeded once from the bundled theses, never overwritten, editable
-outside the app. Writes are atomic (temp file, fsync, rename). A save that finds the file
-changed on disk since it was read keeps both versions: ours in place, theirs beside it.
+outside the app. Writes are atomic (temp file, fsync, rename) and go through a symlink to its
+target, keeping the file's mode. A save that finds the file changed on disk since it was read
+keeps both versions: ours in place, theirs beside it, byte for byte.
+
+Limits: only regular files are read (a FIFO or a device would hang or never end), at most
+MAX_NOTE_BYTES of them. A note the in-app editor could not give back byte for byte (not UTF-8,
+or line breaks other than LF or CRLF) is shown but not edited in the app: `Note.refusal` says
+why, and $EDITOR remains.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
 import shlex
-import tempfile
-from collections.abc import Mapping
+import stat
+import time
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,14 +34,29 @@ Why I hold or watch {ticker}, in a sentence or two.
 check: revenue_yoy > 0
 """
 
+MAX_NOTE_BYTES = 1_000_000  # a bigger note froze the detail screen for minutes
+STALE_TEMP_SECONDS = 60  # a temp file this old belongs to a save that was killed
+# `.BABA.md.k3j9x0a1`: the temp name of a save (ours, and mkstemp's before it)
+TEMP_NAME = re.compile(r"\.(?P<note>[^/]+\.md)\.[a-z0-9_]{8}")
+RECOVERED = ".recovered-"
+# line breaks the editor would turn into LF: CR alone, VT, FF, FS, GS, RS, NEL, LS, PS
+ODD_BREAK = re.compile(r"\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+BREAK_NAMES = {"\r": "CR", "\v": "vertical tab", "\f": "form feed", "\x85": "NEL",
+               "\u2028": "U+2028", "\u2029": "U+2029"}
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A note's text and the file version it was read from (None: no file yet)."""
+    """A note's text and the file version it was read from (None: no file yet).
+
+    `refusal` is set when the app must not edit the note, and says why; `text` is then what
+    to show: the file decoded with U+FFFD for bad bytes, or the refusal itself when the file
+    was not read at all."""
 
     ticker: str
     text: str
     mtime_ns: int | None
+    refusal: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,55 +99,190 @@ class NotesStore:
         return self.directory / f"{name}.md"
 
     def seed(self, tickers: list[str]) -> list[str]:
-        """Write a note for each ticker that has none; returns the tickers seeded."""
+        """Write a note for each ticker that has none; returns the tickers seeded. A symlink,
+        even a dangling one, is a note: never written through here."""
         seeded = []
         for ticker in tickers:
             target = self.path(ticker)
-            if target.exists():
+            if os.path.lexists(target):
                 continue
             seed = self.seeds / target.name
             text = seed.read_text(encoding="utf-8") if seed.exists() else NEW_NOTE.format(
                 ticker=ticker.upper()
             )
-            self._write_atomic(target, text)
+            self._write_atomic(target, text.encode("utf-8"))
             seeded.append(ticker)
         return seeded
 
     def read(self, ticker: str) -> Note:
         target = self.path(ticker)
         try:
-            stat = target.stat()
-            text = target.read_bytes().decode("utf-8", errors="replace")
-        except FileNotFoundError:
-            return Note(ticker, "", None)
+            loaded = _load(target)
         except OSError as exc:
             raise NotesError("read", target, exc) from exc
-        return Note(ticker, text, stat.st_mtime_ns)
+        if loaded is None:
+            return Note(ticker, "", None)
+        data, mtime_ns = loaded
+        if data is None:
+            refusal = _too_large(target)
+            return Note(ticker, refusal, mtime_ns, refusal)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            refusal = (f"{target.name} is not valid UTF-8 (byte 0x{data[exc.start]:02X} at "
+                       f"offset {exc.start}): edit it in $EDITOR")
+            return Note(ticker, data.decode("utf-8", errors="replace"), mtime_ns, refusal)
+        return Note(ticker, text, mtime_ns, _line_break_refusal(target.name, text))
 
     def save(self, note: Note, now: datetime) -> SaveResult:
         """Write `note.text`; if the file changed since `note` was read, keep the other too."""
         target = self.path(note.ticker)
-        current = self.read(note.ticker)
+        data = note.text.encode("utf-8")
+        try:
+            current = _load(target, limit=None)
+        except OSError as exc:
+            raise NotesError("read", target, exc) from exc
         conflict = None
-        changed_outside = current.mtime_ns not in (None, note.mtime_ns)
-        if changed_outside and current.text != note.text:
-            conflict = target.with_name(f"{target.stem}.conflict-{now:%Y%m%d-%H%M%S}.md")
-            self._write_atomic(conflict, current.text)
-        self._write_atomic(target, note.text)
+        if current is not None and current[1] != note.mtime_ns and current[0] != data:
+            conflict = self._keep_conflict(target, current[0] or b"", now)
+        self._write_atomic(target, data)
         return SaveResult(self.read(note.ticker), conflict)
 
-    def _write_atomic(self, target: Path, text: str) -> None:
+    def recover(self, ticker: str, text: str, now: datetime) -> Path:
+        """Keep unsaved editor text beside its note when the app is made to stop."""
+        target = self.path(ticker)
+        name = f"{target.name}{RECOVERED}{now:%Y%m%d-%H%M%S}"
+        return self._write_new(target.with_name(name), text.encode("utf-8"))
+
+    def recovered(self) -> list[Path]:
+        """Recovery files waiting for the user to merge them into their notes."""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            return sorted(self.directory.glob(f"*.md{RECOVERED}*"))
+        except OSError:
+            return []
+
+    def remove_stale_temp_files(self) -> list[Path]:
+        """Remove the temp files of saves that were killed: our temp name only, a regular
+        file, older than STALE_TEMP_SECONDS (a save in progress is younger). Best effort."""
+        removed = []
+        try:
+            entries = list(os.scandir(self.directory))
+        except OSError:
+            return []
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for entry in entries:
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(text)
+                if (TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue
+        return removed
+
+    def _keep_conflict(self, target: Path, data: bytes, now: datetime) -> Path:
+        """The other version, under a name no earlier conflict holds."""
+        stem = f"{target.stem}.conflict-{now:%Y%m%d-%H%M%S}"
+        return self._write_new(target.with_name(f"{stem}.md"), data,
+                               lambda n: target.with_name(f"{stem}-{n}.md"))
+
+    def _write_new(self, path: Path, data: bytes,
+                   numbered: Callable[[int], Path] | None = None) -> Path:
+        """Write a file that must not replace any existing one: `path`, else `-2`, `-3`…"""
+        name = numbered or (lambda n: path.with_name(f"{path.name}-{n}"))
+        candidate, n = path, 1
+        while not self._write_atomic(candidate, data, exclusive=True):
+            n += 1
+            candidate = name(n)
+        return candidate
+
+    def _write_atomic(self, target: Path, data: bytes, exclusive: bool = False) -> bool:
+        """Temp file beside the real file (a symlink's target), fsync, rename over it, with
+        the old file's mode (a new one: 0666 less the umask). `exclusive`: never replace an
+        existing file, and return False if one is there."""
+        real = Path(os.path.realpath(target)) if target.is_symlink() else target
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            tmp, fd = _create_temp(real)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    with suppress(FileNotFoundError):  # new: 0666 less the umask stands
+                        os.fchmod(f.fileno(), stat.S_IMODE(os.stat(real).st_mode))
+                    f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
-                os.replace(tmp, target)
+                if exclusive:
+                    try:
+                        os.link(tmp, real)  # fails if the name is taken, unlike a rename
+                    except FileExistsError:
+                        return False
+                    finally:
+                        tmp.unlink(missing_ok=True)
+                else:
+                    os.replace(tmp, real)
             except BaseException:
-                Path(tmp).unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise NotesError("write", target, exc) from exc
+            raise NotesError("write", real, exc) from exc
+        return True
+
+
+def _create_temp(real: Path) -> tuple[Path, int]:
+    """A new temp file named like TEMP_NAME, created with mode 0666 so the umask applies."""
+    while True:
+        tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _load(target: Path, limit: int | None = MAX_NOTE_BYTES) -> tuple[bytes | None, int] | None:
+    """The file's bytes (None when over `limit`) and mtime; None when there is no file.
+    Opened without blocking and checked to be a regular file before a byte is read."""
+    try:
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_kind(info.st_mode)})")
+        if limit is not None and info.st_size > limit:
+            return None, info.st_mtime_ns
+        data = f.read() if limit is None else f.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        return None, info.st_mtime_ns
+    return data, info.st_mtime_ns
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def _too_large(target: Path) -> str:
+    try:
+        size = target.stat().st_size
+    except OSError:
+        size = MAX_NOTE_BYTES + 1
+    return (f"note too large ({size / 1e6:.1f} MB > {MAX_NOTE_BYTES / 1e6:g} MB limit): "
+            "edit it in $EDITOR")
+
+
+def _line_break_refusal(name: str, text: str) -> str:
+    """Why the editor could not keep the note's line breaks; "" when it can. The editor
+    keeps one style, LF or CRLF, for the whole text."""
+    odd = ODD_BREAK.search(text)
+    if odd:
+        what = BREAK_NAMES.get(odd.group(), f"U+{ord(odd.group()):04X}")
+        return f"{name} has {what} line breaks the editor would change: edit it in $EDITOR"
+    if "\r\n" in text and re.search(r"(?<!\r)\n", text):
+        return f"{name} mixes CRLF and LF line breaks: edit it in $EDITOR"
+    return ""
