@@ -55,7 +55,8 @@ def killed_at_random(script: str, args: list[str], env: dict[str, str], rng: ran
                      prefix: tuple[str, ...] = ()) -> None:
     """Start the writer, let it write for a random moment, kill -9 it."""
     writer = subprocess.Popen([*prefix, sys.executable, "-c", script, *args], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              start_new_session=True)  # so kill_hard reaches strace's child
     assert writer.stdout is not None and writer.stdout.readline().strip() == b"ready"
     time.sleep(rng.uniform(0.01, 0.25))
     kill_hard(writer)

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from aiwatch.market import zone as _zone
 from aiwatch.messages import OpenNote
@@ -24,6 +24,7 @@ from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.earnings_table import EarningsTable, legend
 from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenance
+from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.price_chart import RANGES, PriceChart
 from aiwatch.widgets.ticker_card import check_line
 
@@ -58,7 +59,7 @@ class DetailScreen(Screen[None]):
             yield Static(id="quarter-notes")
             yield Static(id="detail-notes")
         yield Static(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "summaries", self._show)

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from aiwatch.store.notes import Note, NotesError
 from aiwatch.text import visible
+from aiwatch.widgets.keys_footer import KeysFooter
 
 
 class ConfirmLeave(ModalScreen[str]):
@@ -65,7 +66,7 @@ class NotesScreen(Screen[None]):
             id="editor",
         )
         yield Static(id="notes-state")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#notes-head", Static).update(

@@ -8,11 +8,12 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from aiwatch.messages import OpenDetail, OpenNote
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
+from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.share_bars import ShareBars
 from aiwatch.widgets.ticker_card import TickerCard
 
@@ -57,7 +58,7 @@ class WatchlistScreen(Screen[None]):
                     yield TickerCard(ticker)
             yield ShareBars(id="shares")
         yield Static(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "summaries", self._show_summaries)
