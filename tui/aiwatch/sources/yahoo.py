@@ -31,6 +31,7 @@ from aiwatch.sources.yahoo_map import (
     eps_currencies,
     next_earnings,
     report_rows,
+    v7_quotes,
 )
 from aiwatch.sources.yahoo_wire import (
     ErrorKind,
@@ -46,6 +47,9 @@ from aiwatch.text import currency_code
 if TYPE_CHECKING:
     import pandas as pd
     from curl_cffi.requests import Session
+
+QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
+QUOTE_BATCH = 50  # tickers per quote request
 
 
 class YahooError(Exception):
@@ -67,8 +71,9 @@ class PriceData:
 class YahooSource:
     """Fetches from Yahoo with real timeouts and maps the answers to model objects.
 
-    One fetch at a time per source (fetches share the wire's bookkeeping). yfinance keeps its
-    session and caches process-wide, so a process should have one source.
+    Fetches may run concurrently on several threads: the session is shared, the wire keeps
+    each thread's answers apart. yfinance keeps its session and caches process-wide, so a
+    process should have one source.
     """
 
     def __init__(self, cache_dir: Path, timeout: float = 5.0, session: Session | None = None,
@@ -80,7 +85,7 @@ class YahooSource:
         self._session = session
         if session is not None:
             self._wire.attach(session)
-        self._fetching = threading.Lock()
+        self._setting_up = threading.Lock()  # the session and yfinance are set up once
         self._configured = False
 
     def fetch_prices(self, tickers: Iterable[str]) -> dict[str, PriceData | YahooError]:
@@ -92,14 +97,33 @@ class YahooSource:
         symbols = list(dict.fromkeys(t.upper() for t in tickers))
         if not symbols:
             return {}
-        with self._fetching:
-            self._wire.begin()
-            frame = self._download(symbols)
-            origin = Origin(Provenance.LIVE, self._clock())
-            results = {s: self._price_data(s, frame, origin) for s in symbols}
-            failure = self._wire.failure()
+        self._wire.begin()
+        frame = self._download(symbols)
+        origin = Origin(Provenance.LIVE, self._clock())
+        results = {s: self._price_data(s, frame, origin) for s in symbols}
+        failure = self._wire.failure()
         if failure and all(isinstance(r, YahooError) for r in results.values()):
             raise self._transport_error(failure)
+        return results
+
+    def fetch_quotes(self, tickers: Iterable[str]) -> dict[str, Quote | YahooError]:
+        """The latest quote of every ticker, QUOTE_BATCH tickers per request (v7 quote).
+
+        A ticker Yahoo does not answer for maps to its own YahooError; raises YahooError when
+        the network, a timeout or a rate limit stopped a request.
+        """
+        symbols = list(dict.fromkeys(t.upper() for t in tickers))
+        results: dict[str, Quote | YahooError] = {}
+        for start in range(0, len(symbols), QUOTE_BATCH):
+            batch = symbols[start:start + QUOTE_BATCH]
+            self._wire.begin()
+            answer = self._quote_answer(batch)
+            failure = self._wire.failure()
+            if failure:
+                raise self._transport_error(failure)
+            found = v7_quotes(answer, Origin(Provenance.LIVE, self._clock()))
+            results.update({s: found.get(s) or YahooError("empty", f"no quote from Yahoo for {s}")
+                            for s in batch})
         return results
 
     def fetch_fundamentals(self, ticker: str) -> Fundamentals:
@@ -109,19 +133,18 @@ class YahooSource:
         statement (fundamentals-timeseries) and the earnings-calendar page (report dates).
         """
         symbol = ticker.upper()
-        with self._fetching:
-            self._wire.begin()
-            eps, income, reports = self._fundamental_frames(symbol)
-            failure = self._wire.failure()
-            if failure:
-                raise self._transport_error(failure)
-            now = self._clock()
-            today = now.astimezone(US_MARKET).date()
-            quarters = earnings_quarters(symbol, eps, income, [r for r in reports if r[0] <= today],
-                                 self._wire.answer(is_income(symbol)),
-                                 eps_currencies(self._wire.answer(is_eps_history(symbol))))
-            upcoming = next_earnings(symbol, self._wire.answer(is_calendar(symbol)), today)
-            not_found = self._wire.saw_status(404)
+        self._wire.begin()
+        eps, income, reports = self._fundamental_frames(symbol)
+        failure = self._wire.failure()
+        if failure:
+            raise self._transport_error(failure)
+        now = self._clock()
+        today = now.astimezone(US_MARKET).date()
+        quarters = earnings_quarters(symbol, eps, income, [r for r in reports if r[0] <= today],
+                             self._wire.answer(is_income(symbol)),
+                             eps_currencies(self._wire.answer(is_eps_history(symbol))))
+        upcoming = next_earnings(symbol, self._wire.answer(is_calendar(symbol)), today)
+        not_found = self._wire.saw_status(404)
         if not quarters:
             if not_found:
                 raise YahooError("unknown_ticker", f"unknown symbol {symbol}")
@@ -138,6 +161,15 @@ class YahooSource:
                                threads=False, timeout=self._timeout)
         except Exception as exc:  # yfinance scrapes: an odd answer can break it anywhere
             raise self._unexpected(exc) from exc
+
+    def _quote_answer(self, symbols: list[str]) -> dict[str, Any]:
+        yf = self._yfinance()
+        try:  # yfinance's data session: it brings the cookie and crumb Yahoo wants
+            answer = yf.data.YfData(session=self._http()).get_raw_json(
+                QUOTE_URL, params={"symbols": ",".join(symbols)}, timeout=self._timeout)
+        except Exception as exc:  # as in _download
+            raise self._unexpected(exc) from exc
+        return answer if isinstance(answer, dict) else {}
 
     def _fundamental_frames(self, symbol: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Report]]:
         yf = self._yfinance()
@@ -195,22 +227,27 @@ class YahooSource:
         return YahooError("error", f"Yahoo answer not understood ({type(exc).__name__})")
 
     def _http(self) -> Session:
-        if self._session is None:
-            self._session = default_session(self._timeout)
-            self._wire.attach(self._session)
-        return self._session
+        with self._setting_up:
+            if self._session is None:
+                self._session = default_session(self._timeout)
+                self._wire.attach(self._session)
+            return self._session
 
     def _yfinance(self) -> Any:
         import yfinance
 
         _quiet_pandas()  # every fetch: a test harness may have reset the filters meanwhile
+        with self._setting_up:
+            self._configure(yfinance)
+        return yfinance
+
+    def _configure(self, yfinance: Any) -> None:
         if not self._configured:
             with suppress(OSError):  # unwritable: yfinance then runs without its caches
                 self._cache_dir.mkdir(parents=True, exist_ok=True)
             yfinance.set_tz_cache_location(str(self._cache_dir))
             _silence(logging.getLogger("yfinance"))
             self._configured = True
-        return yfinance
 
 
 def _disk_full(exc: BaseException | None) -> bool:

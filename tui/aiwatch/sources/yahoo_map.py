@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiwatch.model import EarningsQuarter, NextEarnings, PriceHistory, Quote, plausible_price
+from aiwatch.model import (
+    EarningsQuarter,
+    NextEarnings,
+    Origin,
+    PriceHistory,
+    Quote,
+    plausible_price,
+)
 from aiwatch.text import clean, currency_code
 
 if TYPE_CHECKING:
@@ -62,6 +69,25 @@ def chart_quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | N
                if market_day - PREVIOUS_SESSION_WITHIN <= d < market_day]
     return Quote(history.ticker, price, earlier[-1][1] if earlier else None, currency, as_of,
                  history.origin, exchange_tz=clean(meta.get("exchangeTimezoneName")))
+
+
+def v7_quotes(answer: dict[str, Any], origin: Origin) -> dict[str, Quote]:
+    """The quotes in a v7 quote answer, by symbol; entries without a real price, a market
+    time or a currency are left out."""
+    quotes = {}
+    for item in (answer.get("quoteResponse") or {}).get("result") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("symbol"), str):
+            continue
+        price, stamp = number(item.get("regularMarketPrice")), item.get("regularMarketTime")
+        currency = currency_code(item.get("currency"))
+        if not plausible_price(price) or not isinstance(stamp, int) or not currency:
+            continue
+        previous = number(item.get("regularMarketPreviousClose"))
+        symbol = item["symbol"].upper()
+        quotes[symbol] = Quote(symbol, price, previous if plausible_price(previous) else None,
+                               currency, datetime.fromtimestamp(stamp, UTC), origin,
+                               exchange_tz=clean(item.get("exchangeTimezoneName")))
+    return quotes
 
 
 def chart_meta(answer: dict[str, Any]) -> dict[str, Any]:

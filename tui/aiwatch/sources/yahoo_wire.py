@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -71,12 +72,15 @@ class Wire:
     failed is not asked again in the same fetch, so a silent network costs one timeout per host
     (cookie, consent, data), not one per request, and a rate-limited client stops knocking; and
     every answer is kept until the next fetch begins.
+
+    The bookkeeping is per thread: a fetch runs on one thread (yfinance is called with
+    threads=False), so concurrent fetches on the shared session each read their own answers
+    and their own failures. A fetch is what one thread does between two `begin()` calls.
     """
 
     def __init__(self, timeout: float) -> None:
         self._timeout = timeout
-        self._exchanges: list[Exchange] = []
-        self._broken: dict[str, ErrorKind] = {}  # breaker -> the failure that tripped it
+        self._local = threading.local()
 
     def attach(self, session: Session) -> None:
         """Route the session's get and post, all that yfinance calls, through `_send`."""
@@ -84,8 +88,20 @@ class Wire:
             setattr(session, name, functools.partial(self._send, getattr(session, name)))
 
     def begin(self) -> None:
-        self._exchanges = []
-        self._broken = {}
+        self._local.exchanges = []
+        self._local.broken = {}  # breaker -> the failure that tripped it
+
+    @property
+    def _exchanges(self) -> list[Exchange]:
+        if not hasattr(self._local, "exchanges"):
+            self.begin()
+        return self._local.exchanges  # type: ignore[no-any-return]
+
+    @property
+    def _broken(self) -> dict[str, ErrorKind]:
+        if not hasattr(self._local, "broken"):
+            self.begin()
+        return self._local.broken  # type: ignore[no-any-return]
 
     def _send(self, send: Callable[..., Response], url: str, **kwargs: Any) -> Response:
         asked = Exchange(url, {str(k): str(v) for k, v in (kwargs.get("params") or {}).items()})
