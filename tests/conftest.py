@@ -127,6 +127,30 @@ def fixture_quote(ticker: str) -> tuple[float, datetime]:
     return meta["regularMarketPrice"], datetime.fromtimestamp(meta["regularMarketTime"], UTC)
 
 
+def v7_quote_answer(symbols: list[str]) -> bytes:
+    """Yahoo's v7 quote answer for the symbols with a chart fixture, built from its meta (the
+    price and market time the chart sends) and the last close before that market day."""
+    import json
+
+    result = []
+    for symbol in symbols:
+        path = YAHOO_FIXTURES / f"chart_{symbol}_1y.json"
+        if not path.is_file():
+            continue
+        chart = json.loads(path.read_text())["chart"]["result"][0]
+        meta = chart["meta"]
+        day = meta["regularMarketTime"] - meta["regularMarketTime"] % 86400
+        closes = chart["indicators"]["quote"][0]["close"]
+        earlier = [c for t, c in zip(chart["timestamp"], closes, strict=True)
+                   if c is not None and t < day]
+        result.append({"symbol": symbol, "currency": meta["currency"],
+                       "regularMarketPrice": meta["regularMarketPrice"],
+                       "regularMarketTime": meta["regularMarketTime"],
+                       "regularMarketPreviousClose": earlier[-1] if earlier else None,
+                       "exchangeTimezoneName": meta["exchangeTimezoneName"]})
+    return json.dumps({"quoteResponse": {"result": result, "error": None}}).encode()
+
+
 def reset_yfinance() -> None:
     """Forget yfinance's process-wide state, as a new process would start without it.
 
@@ -174,6 +198,7 @@ class FakeYahoo(Session):
         self.error: Callable[[], Exception] | None = None
         self.status: int | None = None
         self.empty: set[str] = set()
+        self.quote_symbols: list[str] = []  # the symbols= of each v7 quote request
         self._lock = threading.Lock()
 
     def count(self, fragment: str, **params: str) -> int:
@@ -218,7 +243,8 @@ class FakeYahoo(Session):
             return self._file(url, f"earnings_dates_{query.get('symbol')}.html",
                               content_type="text/html; charset=utf-8")
         if path == "/v7/finance/quote":
-            return self._respond(url, 200, b'{"quoteResponse":{"result":[],"error":null}}')
+            self.quote_symbols.append(query.get("symbols", ""))
+            return self._respond(url, 200, v7_quote_answer(query.get("symbols", "").split(",")))
         return self._respond(url, 404, NOT_FOUND_PAGE, "text/html")
 
     def _file(self, url: str, name: str, missing: tuple[int, bytes] = (404, b""),

@@ -88,7 +88,7 @@ def test_closes_from_a_frame_leave_out_nan_and_inf() -> None:
     the rest are counted as left out."""
     import pandas as pd
 
-    from aiwatch.sources.yahoo import _closes
+    from aiwatch.sources.yahoo_map import daily_closes as _closes
 
     days = pd.date_range("2026-05-01", periods=6, tz="America/New_York")
     columns = pd.MultiIndex.from_tuples([("Close", "MSFT")], names=["Price", "Ticker"])

@@ -17,7 +17,7 @@ import aiwatch
 
 PACKAGE = Path(aiwatch.__file__).parent
 UI_FOLDERS = {"screens", "widgets"}
-UI_MODULES = {"app.py", "cli.py", "messages.py"}  # messages: Textual Message subclasses
+UI_MODULES = {"app.py", "cli.py", "__main__.py", "messages.py"}  # messages: Textual Messages
 FORBIDDEN = {"textual", "rich", "pandas", "yfinance"}
 
 

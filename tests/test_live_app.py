@@ -250,13 +250,14 @@ async def test_auto_refresh_runs_only_while_the_market_is_open(
     (tmp_home / "config" / "aiwatch" / "config.toml").write_text("refresh_minutes = 0.002\n")
     app = make_test_app(session=fake_yahoo, clock=lambda: when)
     calls = []
-    real_refresh = app.services.refresher.refresh
+    refresher = app.services.fetcher.refresher  # the in-process fetcher's
+    real_refresh = refresher.refresh
 
-    def counting(tickers, force=False):  # noqa: ANN001, ANN202
+    def counting(tickers, force=False, **kwargs):  # noqa: ANN001, ANN003, ANN202
         calls.append(force)
-        return real_refresh(tickers, force)
+        return real_refresh(tickers, force, **kwargs)
 
-    app.services.refresher.refresh = counting  # type: ignore[method-assign]
+    refresher.refresh = counting  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.pause(1.0)  # the interval is 0.12 s

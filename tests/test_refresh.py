@@ -114,7 +114,7 @@ def test_a_fresh_cache_makes_no_request(filled: Refresher, fake_yahoo: FakeYahoo
     assert not (outcome.histories or outcome.quotes or outcome.fundamentals or outcome.message)
 
 
-def test_stale_quotes_cost_one_chart_request_per_ticker(
+def test_stale_quotes_cost_one_batched_quote_request(
         filled: Refresher, cache_path: Path, clock: Clock, tmp_home: Path) -> None:
     clock.advance(minutes=6)  # quotes are stale, history and earnings are not
     session = new_session()
@@ -123,12 +123,32 @@ def test_stale_quotes_cost_one_chart_request_per_ticker(
     outcome = refresher(cache, session, clock, tmp_home).refresh(TICKERS)
 
     assert list(outcome.quotes) == TICKERS and not outcome.fundamentals
-    assert session.count("/v8/finance/chart/") == len(TICKERS)  # tz came from the disk cache
-    assert data_requests(session) == len(TICKERS)
-    assert session.count("fc.yahoo.com") == 0  # the cookie too; only the crumb is asked again
+    assert not outcome.histories and outcome.message == ""
+    for ticker in TICKERS:
+        assert outcome.quotes[ticker].price == fixture_quote(ticker)[0]
+        assert outcome.quotes[ticker].previous_close is not None
+    assert session.count("/v7/finance/quote") == 1
+    assert session.quote_symbols == [",".join(TICKERS)]
+    assert session.count("/v8/finance/chart/") == 0
+    assert data_requests(session) == 0  # charts, summaries, timeseries, calendar: none
+    assert session.count("fc.yahoo.com") == 0  # the cookie came from disk; only the crumb
     assert cache.fetched_at("quote", "MSFT") == clock.now
     assert cache.fetched_at("fundamentals", "MSFT") == clock.now - timedelta(minutes=6)
     cache.close()
+
+
+def test_a_quote_only_refresh_of_100_tickers_asks_twice(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    many = [*TICKERS, *(f"T{n:03d}" for n in range(96))]
+
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(many, quotes_only=True)
+
+    assert fake_yahoo.count("/v7/finance/quote") == 2
+    assert [len(s.split(",")) for s in fake_yahoo.quote_symbols] == [50, 50]
+    assert data_requests(fake_yahoo) == fake_yahoo.count("/v8/finance/chart/") == 0
+    assert list(outcome.quotes) == TICKERS  # the others Yahoo has no quote for
+    assert outcome.errors["T000"] == "no quote from Yahoo for T000"
+    assert cache.get_quote("MSFT").price == fixture_quote("MSFT")[0]
 
 
 @pytest.mark.probe(51)
@@ -244,3 +264,59 @@ def test_a_corrupt_cache_file_starts_empty_and_fills_again(
     fresh.refresh(["MSFT"])
     assert fresh.cached(["MSFT"])["MSFT"].quote is not None
     cache.close()
+
+
+def test_a_rate_limit_holds_for_the_next_fetch_process(
+        filled: Refresher, fake_yahoo: FakeYahoo, cache_path: Path, clock: Clock,
+        tmp_home: Path) -> None:
+    """The back-off lives in the cache file: a new process (new cache connection, new
+    refresher, new yfinance) honours it without asking Yahoo anything."""
+    fake_yahoo.status = 429
+    clock.advance(hours=25)
+    assert filled.refresh(TICKERS).message == "Yahoo rate limit (429) — backing off 60 s"
+    clock.advance(seconds=20)
+    session = new_session()
+    cache = Cache(cache_path)
+
+    during = refresher(cache, session, clock, tmp_home).refresh(TICKERS, force=True)
+
+    assert during.message == "Yahoo rate limit (429) — backing off 40 s"
+    assert during.backoff_until == clock.now + timedelta(seconds=40)
+    assert session.seen == []
+    clock.advance(seconds=41)
+    after = refresher(cache, session, clock, tmp_home).refresh(TICKERS)
+    assert after.message == "" and data_requests(session) > 0
+    assert cache.get_meta("backoff") is None  # ended by the run that went through
+    cache.close()
+
+
+def test_each_ticker_lands_as_it_comes_prices_before_fundamentals(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    """A gate holds every fundamentals answer: all prices are in the cache and reported
+    before the first fundamentals request is even answered."""
+    import threading
+
+    gate = threading.Event()
+    seen_at_gate: list[list[tuple[str, str]]] = []
+    events: list[tuple[str, str]] = []
+    real = fake_yahoo.request
+
+    def held(method: str, url: str, *args: object, **kwargs: object) -> object:
+        if "/quoteSummary/" in url and not gate.is_set():
+            seen_at_gate.append(list(events))
+            gate.set()
+        return real(method, url, *args, **kwargs)
+
+    fake_yahoo.request = held  # type: ignore[method-assign]
+
+    def record(event: object) -> None:
+        events.append((event.ticker, event.part))  # type: ignore[attr-defined]
+        if event.part == "prices":  # type: ignore[attr-defined]
+            assert cache.get_history(event.ticker) is not None  # type: ignore[attr-defined]
+
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(TICKERS, on_event=record)
+
+    assert outcome.message == ""
+    assert sorted(seen_at_gate[0]) == sorted((t, "prices") for t in TICKERS)
+    assert sorted(events) == sorted([*((t, "prices") for t in TICKERS),
+                                     *((t, "fundamentals") for t in TICKERS)])

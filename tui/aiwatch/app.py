@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
@@ -24,12 +25,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from aiwatch.background import in_daemon_thread
-from aiwatch.feed import base_views, merge, status_line, with_errors
+from aiwatch.feed import base_views, merge, status_line
+from aiwatch.fetcher import Fetcher
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
-from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished
-from aiwatch.model import CloudShare, TickerView
+from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished, TickerFetched
+from aiwatch.model import CloudShare, Origin, Provenance, TickerView
 from aiwatch.refresh import Refresher
 from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.watchlist import WatchlistScreen
@@ -39,6 +40,8 @@ from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor
 from aiwatch.summary import TickerSummary, summarise
 from aiwatch.text import has_control, visible
 from aiwatch.widgets.share_bars import ShareBars
+
+PROGRESS_FROM = 10  # tickers: from this many on, the status bar counts a refresh's progress
 
 
 def run_editor(command: list[str]) -> str | None:
@@ -74,6 +77,7 @@ class Services:
     clock: Callable[[], datetime]
     force_first_refresh: bool = False  # --refresh: ignore the cache's freshness once
     startup_problems: tuple[str, ...] = ()  # besides the snapshot's own
+    fetcher: Fetcher | None = None  # None: offline, never fetch
 
 
 class AiwatchApp(App[None]):
@@ -104,6 +108,7 @@ class AiwatchApp(App[None]):
         self.notes_problems: list[str] = []  # from the last reading of the notes
         self.refresh_note = ""  # the refresh's state or last failure
         self._next_refresh: Timer | None = None
+        self._landed: set[str] = set()  # tickers the running refresh has reported on
 
     def on_mount(self) -> None:
         """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
@@ -158,32 +163,75 @@ class AiwatchApp(App[None]):
         if self._next_refresh is not None:
             self._next_refresh.stop()
             self._next_refresh = None
-        if self.services.refresher.offline:
+        if self.services.fetcher is None:
             self.refresh_note = "offline"
             self._update_status()
             return
-        self.refresh_note = "refreshing…"
+        self._landed = set()
+        self.refresh_note = self._progress()
         self._update_status()
         self._refresh_worker(force)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def _refresh_worker(self, force: bool) -> None:
+        """Run one fetch (a child process in real use) and apply each event as it comes;
+        cancelling the worker (quitting) closes the stream, which kills the child."""
+        assert self.services.fetcher is not None
         tickers = self.tickers
-        outcome = await in_daemon_thread(
-            "aiwatch-refresh", lambda: self.services.refresher.refresh(tickers, force))
-        self.post_message(RefreshFinished(outcome, tickers))
+        events = self.services.fetcher.run(tickers, force)
+        try:
+            async for event in events:
+                if event.done:
+                    self.post_message(RefreshFinished(event, tickers))
+                else:
+                    self.post_message(TickerFetched(event))
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    def on_ticker_fetched(self, message: TickerFetched) -> None:
+        """A ticker's part landed in the cache (or failed): read it back, update that card."""
+        event = message.event
+        ticker = event.ticker
+        if ticker not in self.views:
+            return
+        self._landed.add(ticker)
+        if event.error:
+            self.views[ticker] = replace(self.views[ticker], error=event.error)
+        else:
+            self.views[ticker] = self._with_fetched(self.views[ticker], event.part)
+        self.now = self.services.clock()
+        summary = summarise(self.views[ticker], self.shares, self.note_texts.get(ticker, ""),
+                            self.now)
+        self.summaries = {**self.summaries, ticker: summary}
+        self.refresh_note = self._progress()
+        self._update_status()
+
+    def _with_fetched(self, view: TickerView, part: str) -> TickerView:
+        """The view with the part this fetch just wrote, read from the cache, as live: it
+        was fetched now (the cache says "cached" of everything it holds)."""
+        cached = self.services.refresher.cached([view.company.ticker])[view.company.ticker]
+
+        def live(found: Any) -> Any:
+            return None if found is None else replace(
+                found, origin=Origin(Provenance.LIVE, found.origin.as_of))
+
+        view = replace(view, error="")
+        if part == "prices":
+            return merge(view, history=live(cached.history), quote=live(cached.quote))
+        if part == "quote":
+            return merge(view, quote=live(cached.quote))
+        if part == "fundamentals":
+            return merge(view, fundamentals=live(cached.fundamentals))
+        return view
+
+    def _progress(self) -> str:
+        """"refreshing…", with how far it got for a long list ("refreshing 37/100")."""
+        if len(self.tickers) < PROGRESS_FROM:
+            return "refreshing…"
+        return f"refreshing {len(self._landed)}/{len(self.tickers)}"
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
-        outcome = message.outcome
-        for ticker in self.tickers:
-            self.views[ticker] = merge(
-                self.views[ticker], history=outcome.histories.get(ticker),
-                quote=outcome.quotes.get(ticker),
-                fundamentals=outcome.fundamentals.get(ticker),
-            )
-        refreshed = [*outcome.histories, *outcome.fundamentals]
-        self.views = with_errors(self.views, outcome.errors, refreshed)
-        self.refresh_note = outcome.message
+        self.refresh_note = message.event.message
         self.now = self.services.clock()
         self._summarise()
         self._update_status()

@@ -10,16 +10,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aiwatch import locations
-from aiwatch.app import AiwatchApp, Services
-from aiwatch.refresh import Refresher
-from aiwatch.sources.snapshot import load_snapshot
+from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
+from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
 from aiwatch.sources.yahoo import YahooSource
 from aiwatch.store.cache import Cache
 from aiwatch.store.config import load_config
-from aiwatch.store.notes import NotesStore
 
 if TYPE_CHECKING:
     from curl_cffi.requests import Session
+
+    from aiwatch.app import AiwatchApp
 
 
 def package_version() -> str:
@@ -45,6 +45,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="never touch the network: show the cache and the bundled snapshot")
     parser.add_argument("--refresh", action="store_true",
                         help="fetch everything at start, however fresh the cache is")
+    commands = parser.add_subparsers(dest="command", metavar="{fetch}")
+    fetch = commands.add_parser(
+        "fetch", help="refresh the cache from Yahoo and exit (for cron)",
+        description="Fetch what is stale into the cache the app opens with, print one line "
+        "and exit: 0 when something was fetched or all was fresh, 1 when nothing could be.")
+    fetch.add_argument("--tickers", help="comma-separated tickers (default: the watchlist)")
+    fetch.add_argument("--force", action="store_true", help="fetch however fresh the cache is")
+    fetch.add_argument("--quotes-only", action="store_true",
+                       help="only the latest quotes (one request per 50 tickers)")
+    fetch.add_argument("--events", action="store_true",
+                       help="print one JSON line per ticker as it lands (the app reads these)")
     return parser.parse_args(argv)
 
 
@@ -60,20 +71,74 @@ def make_app(
     session: Session | None = None,
 ) -> AiwatchApp:
     """The app with its real services. Tests pass a fixed clock and a fake HTTP session (tmp
-    XDG dirs come from the environment); `offline` builds no Yahoo source at all."""
+    XDG dirs come from the environment); `offline` builds no fetcher at all.
+
+    Without a session the app fetches in a child process (`aiwatch fetch`), so yfinance and
+    pandas never load in it; a test's fake session can only serve this process, so with one
+    the same refresh runs in a thread here."""
+    from aiwatch.app import AiwatchApp, Services
+    from aiwatch.sources.snapshot import load_snapshot
+    from aiwatch.store.notes import NotesStore
+
     cache = Cache(locations.cache_file())
     snapshot = load_snapshot(user_dir=locations.user_data_files_dir())
-    source = None if offline else YahooSource(
-        locations.yfinance_cache_dir(), session=session, clock=clock)
+    fetcher: Fetcher | None = None
+    if session is not None and not offline:
+        source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
+        fetcher = InProcessFetcher(Refresher(cache, source, clock))
+    elif not offline:
+        fetcher = SubprocessFetcher()
     services = Services(
         snapshot=snapshot,
         notes=NotesStore(locations.notes_dir(), locations.bundled_data_dir() / "theses"),
         config=load_config(locations.config_file()),
-        refresher=Refresher(cache, source, clock),
+        refresher=Refresher(cache, None, clock),
         clock=clock,
         force_first_refresh=force_refresh,
+        fetcher=fetcher,
     )
     return AiwatchApp(services)
+
+
+def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
+          session: Session | None = None) -> int:
+    """`aiwatch fetch`: refresh the cache and say how it went in one line; the exit status."""
+    config = load_config(locations.config_file())
+    tickers = ([t.strip().upper() for t in args.tickers.split(",") if t.strip()]
+               if args.tickers else list(config.tickers))
+    cache = Cache(locations.cache_file())
+    source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
+    landed: dict[str, set[str]] = {}
+
+    def report(event: FetchEvent) -> None:
+        if event.part:
+            landed.setdefault(event.part, set()).add(event.ticker)
+        if args.events:
+            print(event.to_json(), flush=True)
+
+    try:
+        outcome = Refresher(cache, source, clock).refresh(
+            tickers, args.force, quotes_only=args.quotes_only, on_event=report)
+    finally:
+        cache.close()
+    line, status = fetch_summary(outcome, landed, len(tickers))
+    if args.events:
+        until = outcome.backoff_until
+        print(FetchEvent(done=True, message=outcome.message, backoff_until=until).to_json(),
+              flush=True)
+    else:
+        print(line, file=sys.stdout if status == 0 else sys.stderr)
+    return status
+
+
+def fetch_summary(outcome: RefreshOutcome, landed: dict[str, set[str]],
+                  count: int) -> tuple[str, int]:
+    """The one line `aiwatch fetch` prints, and its exit status (1: nothing could be fetched)."""
+    parts = [f"{what} {len(tickers)}/{count}" for what, tickers in sorted(landed.items())]
+    if not parts and (outcome.errors or outcome.backoff_until or outcome.message):
+        return f"aiwatch fetch: nothing fetched: {outcome.message or 'no data'}", 1
+    done = ", ".join(parts) if parts else f"all {count} tickers fresh, nothing to fetch"
+    return f"aiwatch fetch: {done}" + (f" ({outcome.message})" if outcome.message else ""), 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -85,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, path in locations.all_paths().items():
             print(f"{name:>13}: {path}")
         return
+    if args.command == "fetch":
+        if args.offline:
+            print("aiwatch fetch: nothing fetched: offline", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(fetch(args))
     app = make_app(offline=args.offline, force_refresh=args.refresh)
     app.run()
     if app.return_code:  # Textual's mark of an unhandled exception (it printed the traceback)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from aiwatch.refresh import RefreshOutcome
+from aiwatch.refresh import FetchEvent
 
 
 class OpenDetail(Message):
@@ -24,10 +24,18 @@ class OpenNote(Message):
         self.external = external
 
 
-class RefreshFinished(Message):
-    """The refresh worker is done; `outcome` holds the fresh parts and what failed."""
+class TickerFetched(Message):
+    """A ticker's part landed in the cache during a refresh, or the ticker failed."""
 
-    def __init__(self, outcome: RefreshOutcome, tickers: tuple[str, ...]) -> None:
+    def __init__(self, event: FetchEvent) -> None:
         super().__init__()
-        self.outcome = outcome
+        self.event = event
+
+
+class RefreshFinished(Message):
+    """The refresh is done; `event` holds the status-bar message and any back-off."""
+
+    def __init__(self, event: FetchEvent, tickers: tuple[str, ...]) -> None:
+        super().__init__()
+        self.event = event
         self.tickers = tickers

@@ -1,19 +1,27 @@
 """Decides what to fetch, fetches it, keeps it: the refresh behind the cards, free of any UI.
 
-The app paints from `cached()` at start and runs `refresh()` in a thread worker. Only what is
-older than its time-to-live is fetched; a failure leaves the cache's last good data alone and
-comes back as messages. A run stopped by a rate limit (HTTP 429), no network or a timeout starts
-a back-off that doubles (60 s to 15 min) while the failures go on and ends at the first run that
-is not stopped; during it refresh() makes no request at all, except that a forced refresh (`r`)
-still tries once after a network failure (never against a 429).
+`refresh()` runs in the fetch process (`aiwatch fetch`, started by the app or cron); the app
+only reads the cache. Only what is older than its time-to-live is fetched: stale histories as
+charts (prices of every ticker before any fundamentals), stale quotes on a fresh history in
+batched quote requests, then fundamentals; a bounded pool of WORKERS runs the requests, and
+each result is written to the cache as it lands (one transaction per batch) and reported as a
+`FetchEvent`. A failure leaves the cache's last good data alone and comes back as messages.
+A run stopped by a rate limit (HTTP 429), no network or a timeout starts a back-off that
+doubles (60 s to 15 min) while the failures go on and ends at the first run that is not
+stopped; during it refresh() makes no request at all, except that a forced refresh (`r`) still
+tries once after a network failure (never against a 429). The back-off lives in the cache
+file, so the next fetch process honours it.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from aiwatch.model import Fundamentals, PriceHistory, Quote
 from aiwatch.sources.yahoo import YahooError, YahooSource
@@ -22,6 +30,12 @@ from aiwatch.store.cache import Cache, Kind
 FIRST_BACKOFF = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
 STOPPING = ("offline", "timeout", "rate_limited")  # kinds after which asking more is pointless
+WORKERS = 4  # concurrent requests: well within what Yahoo takes from one client
+PRICE_BATCH = 10  # tickers per chart download; batches run side by side
+BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
+A = TypeVar("A")
+R = TypeVar("R")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,43 @@ class RefreshOutcome:
     backoff_until: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class FetchEvent:
+    """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
+    or "fundamentals"), a ticker failed (`error`), or the run is `done` (`message`,
+    `backoff_until`). One JSON line each on the fetch process's stdout."""
+
+    ticker: str = ""
+    part: str = ""
+    error: str = ""
+    done: bool = False
+    message: str = ""
+    backoff_until: datetime | None = None
+
+    def to_json(self) -> str:
+        if self.done:
+            until = self.backoff_until.isoformat() if self.backoff_until else None
+            return json.dumps({"done": True, "message": self.message, "backoff_until": until})
+        if self.error:
+            return json.dumps({"ticker": self.ticker, "error": self.error})
+        return json.dumps({"ticker": self.ticker, "part": self.part})
+
+    @classmethod
+    def from_json(cls, line: str) -> FetchEvent | None:
+        """The event on one line, None for a line that is not one (a stray print)."""
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                return None
+            until = data.get("backoff_until")
+            return cls(str(data.get("ticker") or ""), str(data.get("part") or ""),
+                       str(data.get("error") or ""), data.get("done") is True,
+                       str(data.get("message") or ""),
+                       datetime.fromisoformat(until) if isinstance(until, str) else None)
+        except ValueError:
+            return None
+
+
 class Refresher:
     """Refreshes stale data from a YahooSource into a Cache; source None means offline."""
 
@@ -92,29 +143,37 @@ class Refresher:
         return {t: CachedData(self._cache.get_history(t), self._cache.get_quote(t),
                               self._cache.get_fundamentals(t)) for t in tickers}
 
-    def refresh(self, tickers: Iterable[str], force: bool = False) -> RefreshOutcome:
-        """Fetch what is stale (everything when `force`), store it, and return it. Blocking."""
+    def refresh(self, tickers: Iterable[str], force: bool = False, quotes_only: bool = False,
+                on_event: Callable[[FetchEvent], None] = lambda event: None) -> RefreshOutcome:
+        """Fetch what is stale (everything when `force`; only quotes when `quotes_only`),
+        store it, report each part as it lands, and return it all. Blocking."""
         symbols = list(dict.fromkeys(t.upper() for t in tickers))
         if self._source is None:
             return RefreshOutcome(message="offline")
         with self._lock:
+            self._load_backoff()
             if self._backing_off(force):
                 return RefreshOutcome(message=self._backoff_message(),
                                       backoff_until=self._backoff_until)
-            run = _Run(self._source)
-            run.prices([t for t in symbols if force or self._stale_prices(t)])
-            for ticker in [t for t in symbols if force or self._stale("fundamentals", t)]:
-                if run.stopped:
-                    break
-                run.fundamentals(ticker)
-            self._store(run)
+            run = _Run(self._source, self._cache, on_event)
+            charts = [] if quotes_only else [t for t in symbols
+                                             if force or self._stale("history", t)]
+            quotes = [t for t in symbols if t not in charts and (force or self._stale("quote", t))]
+            with ThreadPoolExecutor(WORKERS, thread_name_prefix="aiwatch-fetch") as pool:
+                run.prices(pool, charts)
+                run.quotes(quotes)
+                if not quotes_only:
+                    run.fundamentals(pool, [t for t in symbols
+                                            if force or self._stale("fundamentals", t)])
             if run.stopped:
                 self._start_backoff(run.stopped, run.summary())
                 message = self._backoff_message() if run.stopped == "rate_limited" else (
                     run.summary())
-                return run.outcome(message, self._backoff_until)
-            self._backoff_until, self._backoff = None, FIRST_BACKOFF
-            return run.outcome(run.summary())
+                return run.outcome(symbols, message, self._backoff_until)
+            if self._backoff_until is not None or self._backoff != FIRST_BACKOFF:
+                self._backoff_until, self._backoff = None, FIRST_BACKOFF
+                self._save_backoff()
+            return run.outcome(symbols, run.summary())
 
     def _backing_off(self, force: bool) -> bool:
         """Whether this refresh must not ask: a back-off runs, and `r` may not override it
@@ -128,22 +187,34 @@ class Refresher:
         ttl: timedelta = getattr(self._ttl, kind)
         return fetched is None or self._clock() - fetched >= ttl
 
-    def _stale_prices(self, ticker: str) -> bool:
-        """History and quote come from one chart request, so either being stale fetches both."""
-        return self._stale("quote", ticker) or self._stale("history", ticker)
-
-    def _store(self, run: _Run) -> None:
-        for history in run.histories.values():
-            self._cache.put_history(history)
-        for quote in run.quotes.values():
-            self._cache.put_quote(quote)
-        for fundamentals in run.fundamentals_done.values():
-            self._cache.put_fundamentals(fundamentals)
-
     def _start_backoff(self, kind: str, reason: str) -> None:
         self._backoff_until = self._clock() + self._backoff
         self._backoff = min(self._backoff * 2, MAX_BACKOFF)
         self._backoff_kind, self._backoff_reason = kind, reason
+        self._save_backoff()
+
+    def _load_backoff(self) -> None:
+        """The back-off another fetch process (or this one) left in the cache file."""
+        text = self._cache.get_meta(BACKOFF_KEY)
+        if text is None:
+            return
+        try:
+            data = json.loads(text)
+            until = datetime.fromisoformat(data["until"]) if data.get("until") else None
+            self._backoff = min(max(timedelta(seconds=float(data["next"])), FIRST_BACKOFF),
+                                MAX_BACKOFF)
+            self._backoff_until = until
+            self._backoff_kind, self._backoff_reason = str(data["kind"]), str(data["reason"])
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return  # unreadable: as if there were none
+
+    def _save_backoff(self) -> None:
+        if self._backoff_until is None:
+            self._cache.set_meta(BACKOFF_KEY, None)
+            return
+        self._cache.set_meta(BACKOFF_KEY, json.dumps({
+            "until": self._backoff_until.isoformat(), "next": self._backoff.total_seconds(),
+            "kind": self._backoff_kind, "reason": self._backoff_reason}))
 
     def _backoff_message(self) -> str:
         until = self._backoff_until or self._clock()
@@ -154,48 +225,103 @@ class Refresher:
 
 
 class _Run:
-    """One refresh's fetches and their results; stops at the first network-wide failure."""
+    """One refresh's fetches and their results; stops at the first network-wide failure.
 
-    def __init__(self, source: YahooSource) -> None:
+    Requests run on the pool's threads; results are handled on the calling thread, in the
+    order they land: stored in the cache, kept, reported.
+    """
+
+    def __init__(self, source: YahooSource, cache: Cache,
+                 on_event: Callable[[FetchEvent], None]) -> None:
         self._source = source
+        self._cache = cache
+        self._on_event = on_event
         self.histories: dict[str, PriceHistory] = {}
-        self.quotes: dict[str, Quote] = {}
+        self.quotes_done: dict[str, Quote] = {}
         self.fundamentals_done: dict[str, Fundamentals] = {}
         self.errors: dict[str, str] = {}
         self.stopped: str = ""  # the YahooError kind that ended the run early
         self._stopped_message = ""
 
-    def prices(self, tickers: list[str]) -> None:
-        if not tickers:
+    def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
+        """Charts in batches of PRICE_BATCH, side by side; each batch stored as it lands."""
+        batches = [tickers[i:i + PRICE_BATCH] for i in range(0, len(tickers), PRICE_BATCH)]
+        futures = {pool.submit(self._unless_stopped, self._source.fetch_prices, batch): batch
+                   for batch in batches}
+        for future in as_completed(futures):
+            batch = futures[future]
+            try:
+                results = future.result()
+            except YahooError as exc:
+                self._stop(exc, batch)
+                continue
+            if results is None:  # not asked: the run had stopped
+                continue
+            landed = []
+            for ticker, result in results.items():
+                if isinstance(result, YahooError):
+                    self._fail(ticker, result)
+                    continue
+                self.histories[ticker] = result.history
+                landed.append(result.history)
+                if result.quote is not None:
+                    self.quotes_done[ticker] = result.quote
+                    landed.append(result.quote)
+            self._land(landed, "prices")
+
+    def quotes(self, tickers: list[str]) -> None:
+        """Quotes alone (their history is fresh): batched, one request per QUOTE_BATCH."""
+        if not tickers or self.stopped:
             return
         try:
-            results = self._source.fetch_prices(tickers)
+            results = self._source.fetch_quotes(tickers)
         except YahooError as exc:
             self._stop(exc, tickers)
             return
+        landed = []
         for ticker, result in results.items():
             if isinstance(result, YahooError):
                 self._fail(ticker, result)
-                continue
-            self.histories[ticker] = result.history
-            if result.quote is not None:
-                self.quotes[ticker] = result.quote
+            else:
+                self.quotes_done[ticker] = result
+                landed.append(result)
+        self._land(landed, "prices")
 
-    def fundamentals(self, ticker: str) -> None:
-        try:
-            self.fundamentals_done[ticker] = self._source.fetch_fundamentals(ticker)
-        except YahooError as exc:
-            self._fail(ticker, exc)
+    def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
+        futures = {pool.submit(self._unless_stopped, self._source.fetch_fundamentals, t): t
+                   for t in tickers}
+        for future in as_completed(futures):
+            ticker = futures[future]
+            try:
+                result = future.result()
+            except YahooError as exc:
+                self._fail(ticker, exc)
+                continue
+            if result is not None:
+                self.fundamentals_done[ticker] = result
+                self._land([result], "fundamentals")
+
+    def _unless_stopped(self, fetch: Callable[[A], R], arg: A) -> R | None:
+        """Ask only while the run goes on: after a 429 or a dead network nothing more is."""
+        return None if self.stopped else fetch(arg)
+
+    def _land(self, parts: list[PriceHistory | Quote | Fundamentals], kind: str) -> None:
+        """Store the parts in one transaction, then tell which tickers have them."""
+        self._cache.put_many(parts)
+        for ticker in dict.fromkeys(part.ticker for part in parts):
+            self._on_event(FetchEvent(ticker, kind))
 
     def _fail(self, ticker: str, error: YahooError) -> None:
         if error.kind in STOPPING:
             self._stop(error, [ticker])
         else:
             self.errors[ticker] = str(error)
+            self._on_event(FetchEvent(ticker, error=str(error)))
 
     def _stop(self, error: YahooError, tickers: list[str]) -> None:
         for ticker in tickers:
             self.errors[ticker] = str(error)
+            self._on_event(FetchEvent(ticker, error=str(error)))
         if not self.stopped:
             self.stopped, self._stopped_message = error.kind, str(error)
 
@@ -203,6 +329,12 @@ class _Run:
         """The status-bar message: what stopped the run, else each distinct ticker failure."""
         return self._stopped_message or "; ".join(dict.fromkeys(self.errors.values()))
 
-    def outcome(self, message: str, backoff_until: datetime | None = None) -> RefreshOutcome:
-        return RefreshOutcome(self.histories, self.quotes, self.fundamentals_done, self.errors,
+    def outcome(self, order: list[str], message: str,
+                backoff_until: datetime | None = None) -> RefreshOutcome:
+        """The results in the watchlist's order (they landed in any)."""
+        def ordered(found: dict[str, V]) -> dict[str, V]:
+            return {t: found[t] for t in order if t in found}
+
+        return RefreshOutcome(ordered(self.histories), ordered(self.quotes_done),
+                              ordered(self.fundamentals_done), ordered(self.errors),
                               message, backoff_until)

@@ -17,6 +17,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -27,8 +28,9 @@ from aiwatch.store.codec import DecodeError, decode, encode
 Kind = Literal["history", "quote", "fundamentals"]
 T = TypeVar("T", PriceHistory, Quote, Fundamentals)
 
-SCHEMA_VERSION = 2  # bump when the table or a payload changes incompatibly: the cache rebuilds
+SCHEMA_VERSION = 3  # bump when the table or a payload changes incompatibly: the cache rebuilds
 # 2: EPS carries its own currency (entries from 1 would claim BABA's RMB EPS as USD)
+# 3: the meta table (state shared by fetch processes, such as the back-off)
 OPEN_BUSY_MS = 150  # on the UI thread, before the first paint
 WRITE_BUSY_MS = 5000  # writes run in the refresh thread: another instance's write may finish
 RETRY_SECONDS = 30  # between tries to get a locked or full file back
@@ -44,9 +46,11 @@ CREATE TABLE entries (
     PRIMARY KEY (kind, ticker)
 ) WITHOUT ROWID
 """
+META_SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
 SIDECARS = ("", "-wal", "-shm", "-journal")
 
 log = logging.getLogger(__name__)
+_KINDS: dict[type, Kind] = {PriceHistory: "history", Quote: "quote", Fundamentals: "fundamentals"}
 
 
 class Cache:
@@ -67,6 +71,10 @@ class Cache:
 
     def put_history(self, history: PriceHistory) -> None:
         self._put("history", history.ticker, history, history.origin)
+
+    def put_many(self, parts: Iterable[PriceHistory | Quote | Fundamentals]) -> None:
+        """Store several fetched parts in one transaction (a fetch lands them in batches)."""
+        self._write([(_KINDS[type(part)], part.ticker, part, part.origin) for part in parts])
 
     def get_history(self, ticker: str) -> PriceHistory | None:
         return self._get("history", ticker, PriceHistory)
@@ -94,20 +102,58 @@ class Cache:
         with self._lock:
             self._db.close()
 
-    def _put(self, kind: Kind, ticker: str, obj: object, origin: Origin) -> None:
-        fetched = origin.as_of.astimezone(UTC).isoformat()
+    def get_meta(self, key: str) -> str | None:
+        """A value fetch processes share (the back-off), None when unset or unreadable."""
         try:
-            payload = encode(obj)
+            with self._lock:
+                row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("cache: could not read meta %s: %s", key, exc)
+            return None
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (None: delete) a shared value; failures are logged, as for entries."""
+        def write(db: sqlite3.Connection) -> None:
+            if value is None:
+                db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+        self._transaction(write, f"meta {key}")
+
+    def _put(self, kind: Kind, ticker: str, obj: object, origin: Origin) -> None:
+        self._write([(kind, ticker, obj, origin)])
+
+    def _write(self, parts: list[tuple[Kind, str, object, Origin]]) -> None:
+        if not parts:
+            return
+        what = ", ".join(f"{kind} {ticker}" for kind, ticker, _, _ in parts)
+        try:
+            rows = [(kind, ticker.upper(), encode(obj), origin.as_of.astimezone(UTC).isoformat())
+                    for kind, ticker, obj, origin in parts]
+        except ValueError as exc:  # NaN: fetch again
+            log.warning("cache: could not store %s: %s", what, exc)
+            return
+
+        def write(db: sqlite3.Connection) -> None:
+            for row in rows:
+                db.execute("INSERT OR REPLACE INTO entries (kind, ticker, payload, fetched_at)"
+                           " VALUES (?, ?, ?, ?)", row)
+
+        self._transaction(write, what)
+
+    def _transaction(self, write: Callable[[sqlite3.Connection], object], what: str) -> None:
+        """Run `write` in one transaction; a lock or a full disk is kept as the problem."""
+        try:
             with self._lock:
                 self._reopen_if_due()
                 self._db.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_MS}")
                 with self._db:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO entries (kind, ticker, payload, fetched_at)"
-                        " VALUES (?, ?, ?, ?)", (kind, ticker.upper(), payload, fetched))
+                    write(self._db)
                 self._trouble = "" if self._retry_at is None else self._trouble
-        except (sqlite3.Error, OSError, ValueError) as exc:  # NaN, locked, full: fetch again
-            log.warning("cache: could not store %s %s: %s", kind, ticker, exc)
+        except (sqlite3.Error, OSError, ValueError) as exc:  # locked, full: fetch again
+            log.warning("cache: could not store %s: %s", what, exc)
             trouble = _trouble(exc)
             if trouble != "broken":
                 self._trouble = BUSY_WRITING if trouble == "busy" else FULL
@@ -234,7 +280,9 @@ def _ensure_schema(db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")  # another instance may be doing the same: one wins
         if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             db.execute("DROP TABLE IF EXISTS entries")
+            db.execute("DROP TABLE IF EXISTS meta")
             db.execute(SCHEMA)
+            db.execute(META_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
