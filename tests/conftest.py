@@ -198,6 +198,7 @@ class FakeYahoo(Session):
         self.error: Callable[[], Exception] | None = None
         self.status: int | None = None
         self.empty: set[str] = set()
+        self.gate: threading.Event | None = None  # when set: every request waits for it
         self.quote_symbols: list[str] = []  # the symbols= of each v7 quote request
         self._lock = threading.Lock()
 
@@ -211,6 +212,8 @@ class FakeYahoo(Session):
         query = {k: str(v) for k, v in (params or {}).items()}
         with self._lock:
             self.seen.append(SeenRequest(method, url, query, kwargs.get("timeout")))
+        if self.gate is not None:
+            self.gate.wait(10)
         if self.error is not None:
             raise self.error()
         if self.status is not None:

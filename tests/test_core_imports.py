@@ -36,7 +36,7 @@ def core_modules() -> list[str]:
 def test_the_core_list_is_read_from_the_package() -> None:
     core = core_modules()
     for name in ("aiwatch.model", "aiwatch.feed", "aiwatch.refresh", "aiwatch.market",
-                 "aiwatch.background", "aiwatch.sources.yahoo", "aiwatch.store.cache",
+                 "aiwatch.sources.yahoo", "aiwatch.store.cache",
                  "aiwatch.store.codec", "aiwatch.store"):
         assert name in core
     assert not [n for n in core if n.split(".")[1:2] in (["screens"], ["widgets"])]

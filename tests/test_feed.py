@@ -4,7 +4,7 @@ differ, so a dropped rule changes an asserted value.
 Rules: per part, live > cached > snapshot, and a lower-ranked part never replaces a higher one;
 an older quote does not sit on newer closes; earnings merge quarter by quarter (Yahoo's figures
 win where it has them, the snapshot keeps the rest); next_earnings survives an answer without
-one; a refreshed ticker's old error is cleared, a ticker not refreshed keeps its own.
+one; a refreshed ticker's old error is cleared (now in the app: tests/test_live_app.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aiwatch.feed import base_views, merge, merge_quarters, with_errors
+from aiwatch.feed import base_views, merge, merge_quarters
 from aiwatch.model import (
     Company,
     EarningsQuarter,
@@ -247,24 +247,6 @@ def test_a_new_next_earnings_date_replaces_the_old() -> None:
 
 
 # --- errors on the cards -------------------------------------------------------------------
-
-def test_errors_follow_the_last_refresh_of_each_ticker() -> None:
-    views = {
-        "AMZN": view("cached", error="timed out after 5 s"),  # refreshed fine now
-        "MSFT": TickerView(Company("MSFT", "Microsoft"), error="Yahoo rate limit (429)"),
-        "GOOGL": TickerView(Company("GOOGL", "Alphabet"), error="timed out after 5 s"),
-        "BABA": TickerView(Company("BABA", "Alibaba")),
-    }
-    errors = {"GOOGL": "unknown ticker GOOGL", "BABA": "no network"}
-
-    out = with_errors(views, errors, refreshed=["AMZN", "GOOGL", "BABA"])
-
-    assert out["AMZN"].error == ""  # refreshed without error: the old one is gone
-    assert out["MSFT"].error == "Yahoo rate limit (429)"  # not refreshed: keeps its own
-    assert out["GOOGL"].error == "unknown ticker GOOGL"  # a new error replaces the old
-    assert out["BABA"].error == "no network"
-    assert out["AMZN"].quote == views["AMZN"].quote  # only the error changes
-
 
 # --- the base --------------------------------------------------------------------------------
 

@@ -43,10 +43,12 @@ IN_SESSION = datetime(2026, 10, 7, 14, 30, tzinfo=UTC)
 async def test_first_run_paints_the_snapshot_then_goes_live(
     make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path
 ) -> None:
+    fake_yahoo.gate = threading.Event()  # Yahoo answers only once the first paint is seen
     app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
     async with app.run_test(size=(160, 45)) as pilot:
-        # first paint happened from the snapshot, before any answer
+        await pilot.pause()
         assert app.summaries["AMZN"].figures.quote.origin.kind is Provenance.SNAPSHOT
+        fake_yahoo.gate.set()
         await settle(app, pilot)
         quote = app.summaries["AMZN"].figures.quote
         assert quote.origin.kind is Provenance.LIVE
@@ -88,6 +90,23 @@ async def test_second_run_without_network_shows_cached_values_with_their_age(
         assert badge(app, "AMZN") == "cached 3 h ago"
         assert "no network" in app.status
         assert app.summaries["AMZN"].view.error == "no network"
+
+
+async def test_a_card_error_clears_once_its_ticker_is_fetched_again(
+    make_test_app, fake_yahoo: FakeYahoo
+) -> None:
+    """The rule feed.with_errors held before fetching moved to its own process: a ticker
+    fetched without error loses the error of an earlier refresh."""
+    fake_yahoo.error = lambda: curl.DNSError("Could not resolve host: fc.yahoo.com", 6)
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.summaries["AMZN"].view.error == "no network"
+        fake_yahoo.error = None
+        await pilot.press("r")  # r tries once even during the network back-off
+        await settle(app, pilot)
+        assert app.summaries["AMZN"].view.error == ""
+        assert badge(app, "AMZN") == "live"
 
 
 async def test_offline_flag_never_asks(make_test_app, fake_yahoo: FakeYahoo) -> None:

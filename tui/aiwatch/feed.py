@@ -8,7 +8,7 @@ segments and market share only ever come from the snapshot: Yahoo does not carry
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -99,16 +99,6 @@ def merge(
             next_earnings=fundamentals.next_earnings or (old.next_earnings if old else None),
         )
     return replace(view, **changes) if changes else view  # type: ignore[arg-type]
-
-
-def with_errors(views: Mapping[str, TickerView], errors: Mapping[str, str],
-                refreshed: Iterable[str]) -> dict[str, TickerView]:
-    """Set each ticker's card error; tickers refreshed without error lose their old one."""
-    cleared = set(refreshed)
-    return {
-        t: replace(v, error=errors.get(t, "" if t in cleared else v.error))
-        for t, v in views.items()
-    }
 
 
 def price_origins(views: Iterable[TickerView]) -> list[Origin]:
