@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import math
+import os
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 ErrorKind = Literal["offline", "timeout", "rate_limited", "empty", "unknown_ticker", "error"]
 
+REPLAY_ENV = "AIWATCH_YAHOO_REPLAY"  # benchmarks: a local replay of Yahoo instead of Yahoo
 CONNECT_TIMEOUT = 3.0  # seconds, and at most half of the total
 REPORT_WINDOW = timedelta(days=100)
 # The close a day change is measured from: the last bar before the quote's day, if it is this
@@ -371,7 +373,26 @@ def _forget_memo(yf: Any) -> None:
 def _default_session(timeout: float) -> Session:
     from curl_cffi import requests
 
-    return requests.Session(impersonate="chrome", timeout=_curl_timeout(timeout))
+    session = requests.Session(impersonate="chrome", timeout=_curl_timeout(timeout))
+    replay_to(session, os.environ.get(REPLAY_ENV, ""))
+    return session
+
+
+def replay_to(session: Session, base: str) -> None:
+    """With a base URL (AIWATCH_YAHOO_REPLAY=http://127.0.0.1:PORT, benchmarks/yahoo_replay.py)
+    every request goes there instead of Yahoo, its host moved into the path; yfinance, our
+    wire and the cookie jar see the real URLs."""
+    if not base:
+        return
+    send = session.request
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        parts = urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        return send(method, f"{base.rstrip('/')}/{parts.netloc}{parts.path}{query}",
+                    *args, **kwargs)
+
+    session.request = request  # type: ignore[method-assign]
 
 
 def _curl_timeout(total: float) -> tuple[float, float]:
