@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from textual.visual import RichVisual
 
 from aiwatch import locations
 from aiwatch.widgets.ticker_card import TickerCard
@@ -64,3 +65,24 @@ async def test_focus_key_renders_only_the_two_cards_it_moves_between(
         assert app.screen.focused.ticker == "AMZN"
         assert renders == {"MSFT": 1, "AMZN": 1}
         assert full_updates == []  # the two cards are repainted, not the whole screen
+
+
+async def test_a_card_focused_again_paints_from_memory(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: Counter[str] = Counter()
+    original = RichVisual.render_strips
+
+    def counted(self: RichVisual, *args: object):  # noqa: ANN202
+        drawn[getattr(self._widget, "ticker", "")] += 1
+        return original(self, *args)
+
+    monkeypatch.setattr(RichVisual, "render_strips", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left")  # both looks of MSFT and AMZN drawn once
+        await pilot.pause()
+        drawn.clear()
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert drawn["MSFT"] == drawn["AMZN"] == 0

@@ -7,9 +7,13 @@ from datetime import date, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
+from textual.app import RenderResult
 from textual.geometry import Size
 from textual.markup import escape
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, RichVisual
 from textual.widget import Widget
 
 from aiwatch.checks import shown_value
@@ -125,6 +129,24 @@ def rows_of(text: Text, width: int) -> list[Text]:
     return list(text.wrap(_WRAP_CONSOLE, width))
 
 
+class Painted(RichVisual):
+    """The card's rows as strips, kept per width, height and style: a focus move changes only
+    the style, so after the first visit both looks paint from memory instead of Rich."""
+
+    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
+        super().__init__(widget, renderable)
+        self._strips: dict[tuple[int, int | None, Style], list[Strip]] = {}
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        if options.selection is not None:  # a mouse selection: drawn afresh, never kept
+            return super().render_strips(width, height, style, options)
+        key = (width, height, style)
+        if key not in self._strips:
+            self._strips[key] = super().render_strips(width, height, style, options)
+        return self._strips[key]
+
+
 class TickerCard(Widget, can_focus=True):
     """Renders a TickerSummary; the screen replaces `summary` when figures change."""
 
@@ -135,7 +157,7 @@ class TickerCard(Widget, can_focus=True):
         super().__init__(id=id, classes="card")
         self.ticker = ticker
         self.border_title = ticker
-        self._cache: tuple[object, tuple[int, Group]] = (None, (0, Group()))
+        self._cache: tuple[object, tuple[int, Painted]] = (None, (0, Painted(self, Group())))
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -153,7 +175,7 @@ class TickerCard(Widget, can_focus=True):
                                  self.now)
         self.border_subtitle = escape(badge)
 
-    def render(self) -> RenderableType:
+    def render(self) -> RenderResult:
         if self.summary is None:
             return Text("loading…", style=MUTED)
         return self._built(max(self.content_size.width, 20))[1]
@@ -165,7 +187,7 @@ class TickerCard(Widget, can_focus=True):
             return 1
         return self._built(max(width, 20))[0]
 
-    def _built(self, width: int) -> tuple[int, Group]:
+    def _built(self, width: int) -> tuple[int, Painted]:
         """The card's rows, and how many: built once per summary, time and width
         (layout, then paint)."""
         key = (self.summary, self.now, width)
@@ -175,7 +197,7 @@ class TickerCard(Widget, can_focus=True):
             lines = [*self._price(summary, width), *self._earnings(summary, width),
                      *self._thesis(summary, width)]
             rows = [row for line in lines for row in rows_of(line, width)]
-            self._cache = (key, (len(rows), Group(*rows)))
+            self._cache = (key, (len(rows), Painted(self, Group(*rows))))
         return self._cache[1]
 
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
