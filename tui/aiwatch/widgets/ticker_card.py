@@ -157,7 +157,7 @@ class TickerCard(Widget, can_focus=True):
         super().__init__(id=id, classes="card")
         self.ticker = ticker
         self.border_title = ticker
-        self._cache: tuple[object, tuple[int, Painted]] = (None, (0, Painted(self, Group())))
+        self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -188,17 +188,20 @@ class TickerCard(Widget, can_focus=True):
         return self._built(max(width, 20))[0]
 
     def _built(self, width: int) -> tuple[int, Painted]:
-        """The card's rows, and how many: built once per summary, time and width
-        (layout, then paint)."""
-        key = (self.summary, self.now, width)
+        """The card's rows, and how many: built once per summary, time and width (layout
+        tries a few widths, with and without the scrollbar, before paint)."""
+        key = (self.summary, self.now)
         if self._cache[0] != key:
+            self._cache = (key, {})
+        built = self._cache[1].get(width)
+        if built is None:
             summary = self.summary
             assert summary is not None
             lines = [*self._price(summary, width), *self._earnings(summary, width),
                      *self._thesis(summary, width)]
             rows = [row for line in lines for row in rows_of(line, width)]
-            self._cache = (key, (len(rows), Painted(self, Group(*rows))))
-        return self._cache[1]
+            built = self._cache[1][width] = (len(rows), Painted(self, Group(*rows)))
+        return built
 
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
         f = s.figures
