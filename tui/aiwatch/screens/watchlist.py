@@ -56,6 +56,7 @@ class WatchlistScreen(Screen[None]):
         super().__init__()
         self.tickers = tickers
         self.selected = 0  # index into tickers of the card the keys act on
+        self._cards: list[TickerCard] = []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
@@ -75,7 +76,11 @@ class WatchlistScreen(Screen[None]):
 
     @property
     def cards(self) -> list[TickerCard]:
-        return list(self.query(TickerCard))
+        """The cards in order: composed once and never changed, so looked up once (a query of
+        the DOM per key cost ~4 ms at 100 cards)."""
+        if len(self._cards) != len(self.tickers):
+            self._cards = list(self.query(TickerCard))
+        return self._cards
 
     def _show_summaries(self, summaries: dict[str, TickerSummary]) -> None:
         for card in self.cards:
