@@ -37,7 +37,7 @@ from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config
 from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
-from aiwatch.summary import TickerSummary, summarise
+from aiwatch.summary import TickerSummary, resummarise
 from aiwatch.text import has_control, visible
 from aiwatch.widgets.share_bars import ShareBars
 
@@ -200,9 +200,7 @@ class AiwatchApp(App[None]):
         else:
             self.views[ticker] = self._with_fetched(self.views[ticker], event.part)
         self.now = self.services.clock()
-        summary = summarise(self.views[ticker], self.shares, self.note_texts.get(ticker, ""),
-                            self.now)
-        self.summaries = {**self.summaries, ticker: summary}
+        self._summarise()  # only this ticker's summary is worked out again
         self.refresh_note = self._progress()
         self._update_status()
 
@@ -302,10 +300,7 @@ class AiwatchApp(App[None]):
 
     def _summarise(self) -> None:
         now = self.now or self.services.clock()
-        self.summaries = {
-            ticker: summarise(view, self.shares, self.note_texts.get(ticker, ""), now)
-            for ticker, view in self.views.items()
-        }
+        self.summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
 
     def on_open_detail(self, message: OpenDetail) -> None:
         from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed

@@ -6,7 +6,7 @@ widgets render, so widgets hold no logic beyond layout.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +32,10 @@ class TickerSummary:
     missing_quarters: tuple[date, ...]  # ended and reported since the data's newest quarter
     price_day: date | None  # the exchange's trading day the price is from
     price_current: bool  # from the session under way or the last one: else "as of <day>"
+    # what else it was worked out from, so resummarise knows when it still holds
+    shares: Sequence[CloudShare] = ()
+    today: date | None = None
+    session_day: date | None = None  # the exchange's last session day then
 
     @property
     def ticker(self) -> str:
@@ -83,8 +87,8 @@ def summarise(
     figs = figures(view, shares)
     quote = figs.quote
     price_day = market_day(quote.as_of, quote.exchange_tz) if quote else None
-    current = quote is not None and price_day is not None and (
-        price_day >= last_session_day(now, quote.exchange_tz))
+    session_day = last_session_day(now, quote.exchange_tz) if quote else None
+    current = price_day is not None and session_day is not None and price_day >= session_day
     values = figs.check_values()
     fundamentals = view.fundamentals
     upcoming = fundamentals.next_earnings if fundamentals else None
@@ -102,4 +106,31 @@ def summarise(
         missing_quarters=missing_quarters(quarters, upcoming, today),
         price_day=price_day,
         price_current=current,
+        shares=shares,
+        today=today,
+        session_day=session_day,
     )
+
+
+def resummarise(
+    previous: Mapping[str, TickerSummary], views: Mapping[str, TickerView],
+    shares: Sequence[CloudShare], notes: Mapping[str, str], now: datetime,
+) -> dict[str, TickerSummary]:
+    """Summaries of `views`, keeping each previous one whose view (equal: parts are shared), market
+    shares, note, day and exchange session are unchanged: applying a refresh works out only the
+    tickers it brought something new for (100 summaries cost ~40 ms of the UI's loop)."""
+    summaries = {}
+    for ticker, view in views.items():
+        note, kept = notes.get(ticker, ""), previous.get(ticker)
+        if kept is None or not _holds(kept, view, shares, note, now):
+            kept = summarise(view, shares, note, now)
+        summaries[ticker] = kept
+    return summaries
+
+
+def _holds(summary: TickerSummary, view: TickerView, shares: Sequence[CloudShare], note: str,
+           now: datetime) -> bool:
+    quote = summary.figures.quote
+    return (summary.view == view and summary.shares is shares and summary.note == note
+            and summary.today == now.date() and summary.session_day == (
+                last_session_day(now, quote.exchange_tz) if quote else None))

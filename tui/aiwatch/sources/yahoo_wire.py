@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 ErrorKind = Literal["offline", "timeout", "rate_limited", "empty", "unknown_ticker", "error"]
 
+REPLAY_ENV = "AIWATCH_YAHOO_REPLAY"  # benchmarks: a local replay of Yahoo instead of Yahoo
 CONNECT_TIMEOUT = 3.0  # seconds, and at most half of the total
 # Cookie and crumb requests: yfinance carries on without them, so their failure is not ours.
 AUXILIARY = ("fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "/v1/test/getcrumb")
@@ -170,7 +172,26 @@ def is_summary(symbol: str, module: str) -> Callable[[Exchange], bool]:
 def default_session(timeout: float) -> Session:
     from curl_cffi import requests
 
-    return requests.Session(impersonate="chrome", timeout=curl_timeout(timeout))
+    session = requests.Session(impersonate="chrome", timeout=curl_timeout(timeout))
+    replay_to(session, os.environ.get(REPLAY_ENV, ""))
+    return session
+
+
+def replay_to(session: Session, base: str) -> None:
+    """With a base URL (AIWATCH_YAHOO_REPLAY=http://127.0.0.1:PORT, benchmarks/yahoo_replay.py)
+    every request goes there instead of Yahoo, its host moved into the path; yfinance, our
+    wire and the cookie jar see the real URLs."""
+    if not base:
+        return
+    send = session.request
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        parts = urlsplit(url)
+        query = f"?{parts.query}" if parts.query else ""
+        return send(method, f"{base.rstrip('/')}/{parts.netloc}{parts.path}{query}",
+                    *args, **kwargs)
+
+    session.request = request  # type: ignore[method-assign]
 
 
 def curl_timeout(total: float) -> tuple[float, float]:

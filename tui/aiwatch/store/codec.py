@@ -8,8 +8,10 @@ and hands back Origin(CACHED, fetched_at).
 
 from __future__ import annotations
 
+import functools
 import json
 import types
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -66,8 +68,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A class's field types, resolved once: get_type_hints per object was most of a decode."""
+    return get_type_hints(cls)
+
+
+# Element types a tuple of which converts in one pass (a year of closes and dates per history)
+_BULK: dict[Any, Callable[[Any], Any]] = {
+    float: float, date: date.fromisoformat, datetime: datetime.fromisoformat,
+}
+
+
 def _build(cls: type[T], data: dict[str, Any], origin: Origin) -> T:
-    hints = get_type_hints(cls)
+    hints = _hints(cls)
     values = {name: _convert(hints[name], value, origin)
               for name, value in data.items() if name in hints}
     if "origin" in hints:
@@ -85,6 +99,9 @@ def _convert(hint: Any, value: Any, origin: Origin) -> Any:
             raise TypeError(f"unsupported union {hint}")
         return _convert(inner[0], value, origin)
     if kind is tuple:
+        bulk = _BULK.get(args[0])
+        if bulk is not None and None not in value:
+            return tuple(map(bulk, value))
         return tuple(_convert(args[0], v, origin) for v in value)
     if hint is datetime:
         return datetime.fromisoformat(value)

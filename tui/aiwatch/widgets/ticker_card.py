@@ -7,8 +7,13 @@ from datetime import date, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
+from textual.app import RenderResult
+from textual.geometry import Size
 from textual.markup import escape
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, RichVisual
 from textual.widget import Widget
 
 from aiwatch.checks import shown_value
@@ -117,6 +122,31 @@ def _missing(quarter_ends: tuple[date, ...], width: int) -> Text:
     )], width)
 
 
+def rows_of(text: Text, width: int) -> list[Text]:
+    """`text` as the rows it takes at `width`, wrapped (or cut, if no_wrap) as Rich would."""
+    if text.cell_len <= width and "\n" not in text.plain:
+        return [text]
+    return list(text.wrap(_WRAP_CONSOLE, width))
+
+
+class Painted(RichVisual):
+    """The card's rows as strips, kept per width, height and style: a focus move changes only
+    the style, so after the first visit both looks paint from memory instead of Rich."""
+
+    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
+        super().__init__(widget, renderable)
+        self._strips: dict[tuple[int, int | None, Style], list[Strip]] = {}
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        if options.selection is not None:  # a mouse selection: drawn afresh, never kept
+            return super().render_strips(width, height, style, options)
+        key = (width, height, style)
+        if key not in self._strips:
+            self._strips[key] = super().render_strips(width, height, style, options)
+        return self._strips[key]
+
+
 class TickerCard(Widget, can_focus=True):
     """Renders a TickerSummary; the screen replaces `summary` when figures change."""
 
@@ -127,6 +157,7 @@ class TickerCard(Widget, can_focus=True):
         super().__init__(id=id, classes="card")
         self.ticker = ticker
         self.border_title = ticker
+        self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -144,18 +175,35 @@ class TickerCard(Widget, can_focus=True):
                                  self.now)
         self.border_subtitle = escape(badge)
 
-    def render(self) -> RenderableType:
-        summary = self.summary
-        if summary is None:
+    def render(self) -> RenderResult:
+        if self.summary is None:
             return Text("loading…", style=MUTED)
-        width = max(self.content_size.width, 20)
-        return Group(
-            *self._price(summary, width),
-            *self._earnings(summary, width),
-            *self._thesis(summary, width),
-        )
+        return self._built(max(self.content_size.width, 20))[1]
 
-    def _price(self, s: TickerSummary, width: int) -> list[RenderableType]:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The card's row count at this width, known without rendering (Textual's default
+        renders the whole card for layout, off-screen ones too)."""
+        if self.summary is None:
+            return 1
+        return self._built(max(width, 20))[0]
+
+    def _built(self, width: int) -> tuple[int, Painted]:
+        """The card's rows, and how many: built once per summary, time and width (layout
+        tries a few widths, with and without the scrollbar, before paint)."""
+        key = (self.summary, self.now)
+        if self._cache[0] != key:
+            self._cache = (key, {})
+        built = self._cache[1].get(width)
+        if built is None:
+            summary = self.summary
+            assert summary is not None
+            lines = [*self._price(summary, width), *self._earnings(summary, width),
+                     *self._thesis(summary, width)]
+            rows = [row for line in lines for row in rows_of(line, width)]
+            built = self._cache[1][width] = (len(rows), Painted(self, Group(*rows)))
+        return built
+
+    def _price(self, s: TickerSummary, width: int) -> list[Text]:
         f = s.figures
         if f.quote is None:
             return [Text("no price data", style=MUTED)]
@@ -173,7 +221,7 @@ class TickerCard(Widget, can_focus=True):
             Text.assemble(price, arrow, percent, (f" {short_day}", MUTED)),
             Text.assemble(price, arrow, percent),
         ], width)
-        lines: list[RenderableType] = [head]
+        lines: list[Text] = [head]
         label = Text(" 3M", style=MUTED)
         lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
         if f.range52:
@@ -183,7 +231,7 @@ class TickerCard(Widget, can_focus=True):
             lines.append(Text.assemble(("52w ", MUTED), low, " ", bar, " ", high, (pct, MUTED)))
         return lines
 
-    def _earnings(self, s: TickerSummary, width: int) -> list[RenderableType]:
+    def _earnings(self, s: TickerSummary, width: int) -> list[Text]:
         f, company = s.figures, s.view.company
         q = f.quarter
         if q is None:
@@ -219,8 +267,8 @@ class TickerCard(Widget, can_focus=True):
             lines.append(_missing(s.missing_quarters, width))
         return lines
 
-    def _thesis(self, s: TickerSummary, width: int) -> list[RenderableType]:
-        lines: list[RenderableType] = [Text("Thesis", style=f"bold {MUTED}")]
+    def _thesis(self, s: TickerSummary, width: int) -> list[Text]:
+        lines: list[Text] = [Text("Thesis", style=f"bold {MUTED}")]
         prose = visible(" ".join(s.thesis_lines))
         wrapped = textwrap.wrap(prose, width) if prose else ["(no note — press n to write one)"]
         for i, line in enumerate(wrapped[:THESIS_LINES]):

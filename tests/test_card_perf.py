@@ -1,0 +1,88 @@
+"""At 100 tickers the watchlist renders only what is on screen, and a key repaints only the
+cards whose focus changed (issue 11: start-up and key cost must not grow with the list)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from textual.visual import RichVisual
+
+from aiwatch import locations
+from aiwatch.widgets.ticker_card import TickerCard
+
+MANY = ("MSFT", "AMZN", "GOOGL", "BABA", *(f"T{n:02d}" for n in range(96)))
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often each card's render ran, by ticker."""
+    counts: Counter[str] = Counter()
+    original = TickerCard.render
+
+    def counted(self: TickerCard):  # noqa: ANN202
+        counts[self.ticker] += 1
+        return original(self)
+
+    monkeypatch.setattr(TickerCard, "render", counted)
+    return counts
+
+
+def write_config(tickers: tuple[str, ...]) -> None:
+    path: Path = locations.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
+
+
+async def test_off_screen_cards_are_not_rendered_at_start(make_test_app, renders) -> None:
+    write_config(MANY)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        cards = app.screen.query(TickerCard)
+        assert len(cards) == 100
+        height = app.screen.query_one("#body").size.height
+        visible = {c.ticker for c in cards if c.region.y < height and c.region.height}
+        assert 4 <= len(visible) <= 24  # 4-up, the unknown tickers short
+        assert set(renders) == visible
+        assert max(renders.values()) == 1
+
+
+async def test_focus_key_renders_only_the_two_cards_it_moves_between(
+        make_test_app, renders) -> None:
+    write_config(MANY)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        compositor = app.screen._compositor
+        full_updates = []
+        real = compositor.render_full_update
+        compositor.render_full_update = lambda **kw: full_updates.append(1) or real(**kw)
+        renders.clear()
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert renders == {"MSFT": 1, "AMZN": 1}
+        assert full_updates == []  # the two cards are repainted, not the whole screen
+
+
+async def test_a_card_focused_again_paints_from_memory(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: Counter[str] = Counter()
+    original = RichVisual.render_strips
+
+    def counted(self: RichVisual, *args: object):  # noqa: ANN202
+        drawn[getattr(self._widget, "ticker", "")] += 1
+        return original(self, *args)
+
+    monkeypatch.setattr(RichVisual, "render_strips", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left")  # both looks of MSFT and AMZN drawn once
+        await pilot.pause()
+        drawn.clear()
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert drawn["MSFT"] == drawn["AMZN"] == 0

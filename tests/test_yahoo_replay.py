@@ -1,0 +1,38 @@
+"""AIWATCH_YAHOO_REPLAY sends the app's Yahoo requests to the benchmarks' local replay."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import reset_yfinance
+
+from aiwatch.sources.yahoo import PriceData, YahooSource
+from aiwatch.sources.yahoo_wire import REPLAY_ENV
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from yahoo_replay import Replay  # noqa: E402
+
+NOW = datetime(2026, 10, 7, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.allow_loopback
+def test_requests_go_to_the_replay_with_any_symbol(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    reset_yfinance()
+    replay = Replay().start()
+    monkeypatch.setenv(REPLAY_ENV, replay.base)
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        prices = YahooSource(tmp_path / "yf", clock=lambda: NOW).fetch_prices(["T07"])
+    finally:
+        replay.shutdown()
+        replay.server_close()
+        reset_yfinance()
+    data = prices["T07"]
+    assert isinstance(data, PriceData)
+    assert data.quote.ticker == "T07" and data.quote.price > 0
+    assert replay.counts["v8/finance/chart"] >= 1
