@@ -203,3 +203,16 @@ async def test_unusable_data_and_cache_dirs_are_reported_not_fatal(
         assert "cannot read the notes of BABA, AMZN, MSFT, GOOGL: Not a directory" in app.status
         assert len(app._notifications) == 3
         assert app.summaries["BABA"].figures.quote.price == 164.32  # the data is all there
+
+
+async def test_a_narrow_card_keeps_the_whole_eps_line(make_test_app) -> None:
+    """At 120 columns a card is 25 wide: the EPS line drops words, never its currency or the
+    surprise (it used to end '+68…')."""
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        card = app.screen.card_for("AMZN")
+        lines = [strip.text for strip in card.render_lines(card.region.reset_offset)]
+        assert any(line.startswith("│ EPS ") and line.endswith("2.78/1.65 USD +68.5% │")
+                   for line in lines), lines
+        assert any("⚠ not in data yet: 2026Q2" in line for line in lines), lines

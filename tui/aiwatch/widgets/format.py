@@ -43,11 +43,13 @@ def growth(value: Growth, digits: int = 1) -> Text:
     return text
 
 
-def eps_pair(reported: float | None, estimate: float | None, currency: str) -> Text:
-    """2.78 vs 1.65 USD: the result, the estimate and their one currency."""
+def eps_pair(reported: float | None, estimate: float | None, currency: str,
+             joint: str = " vs ") -> Text:
+    """2.78 vs 1.65 USD (or 2.78/1.65 USD where room is short): the result, the estimate
+    and their one currency."""
     if reported is None and estimate is None:
         return Text(NA, style=MUTED)
-    return Text.assemble(number(reported), (" vs ", MUTED), number(estimate),
+    return Text.assemble(number(reported), (joint, MUTED), number(estimate),
                          (f" {visible(currency)}" if currency else "", MUTED))
 
 

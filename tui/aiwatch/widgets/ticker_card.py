@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from rich.console import Console, Group, RenderableType
@@ -81,12 +82,14 @@ def fit(candidates: list[Text], width: int) -> Text:
 
 
 def label_value(
-    label: str, value: Text, width: int, label_style: str = MUTED, short: str = ""
+    label: str, value: Text, width: int, label_style: str = MUTED, short: str = "",
+    narrower: Sequence[Text] = (),
 ) -> Text:
     """A label on the left, the value flush right, on one line of `width`; the short label
-    stands in when the long one leaves no room."""
+    stands in when the long one leaves no room, then the narrower forms of the value."""
     names = [label, short] if short else [label]
-    return fit([spread(Text(name, style=label_style), value, width) for name in names], width)
+    return fit([spread(Text(name, style=label_style), shown, width)
+                for shown in (value, *narrower) for name in names], width)
 
 
 def spread(left: Text, right: Text, width: int) -> Text:
@@ -117,6 +120,7 @@ def _missing(quarter_ends: tuple[date, ...], width: int) -> Text:
         f"reported since, not in data: {', '.join(labels)}",
         f"not in data yet: {', '.join(labels)}",
         f"not in data yet: {span}",
+        f"not in data: {span}",
         f"{count} reported since, not in data",
         f"{count} not in data",
     )], width)
@@ -246,23 +250,24 @@ class TickerCard(Widget, can_focus=True):
             spread(Text.assemble(fiscal), source, width),
             Text.assemble(fiscal, calendar),
         ], width)
-        eps = eps_pair(q.eps_reported, q.eps_estimate, q.eps_currency)
+        eps, compact_eps = (eps_pair(q.eps_reported, q.eps_estimate, q.eps_currency, joint)
+                            for joint in (" vs ", "/"))
         if f.surprise is not None:
-            eps.append_text(Text.assemble(" ", signed(f.surprise, "%")))
+            for text in (eps, compact_eps):
+                text.append_text(Text.assemble(" ", signed(f.surprise, "%")))
         cloud_yoy = growth(f.cloud_yoy)
         if f.cloud and f.cloud.quarter_end != q.quarter_end:
             cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
                                       cloud_yoy)
         cloud = visible(company.cloud_label) or "Cloud"
         rows = [
-            ("EPS vs est", "EPS", eps),
             ("Revenue YoY", "Revenue", growth(f.revenue_yoy)),
             (f"{cloud} YoY", cloud, cloud_yoy),
             ("Next report", "Next", report_date(s.next_report)),
             ("Last report", "Last", _date(s.last_report)),
         ]
-        lines = [title, *(label_value(label, value, width, short=short)
-                          for label, short, value in rows)]
+        lines = [title, label_value("EPS vs est", eps, width, short="EPS", narrower=[compact_eps]),
+                 *(label_value(label, value, width, short=short) for label, short, value in rows)]
         if s.missing_quarters:
             lines.append(_missing(s.missing_quarters, width))
         return lines
