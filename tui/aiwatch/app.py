@@ -102,7 +102,6 @@ class AiwatchApp(App[None]):
         self.services = services
         self.tickers = services.config.tickers
         self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
-        self.shares: tuple[CloudShare, ...] = services.snapshot.shares
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
         # config and cache trouble, known from the start; shown in the status bar
@@ -112,6 +111,11 @@ class AiwatchApp(App[None]):
         self._next_refresh: Timer | None = None
         self._landed: set[str] = set()  # tickers the running refresh has reported on
         self._apply_timer: Timer | None = None  # pending repaint of what landed
+
+    @property
+    def shares(self) -> tuple[CloudShare, ...]:
+        """The market-share rows shown: the bundled ones and the user's, as last read."""
+        return self.snapshot.shares
 
     def on_mount(self) -> None:
         """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
@@ -165,7 +169,8 @@ class AiwatchApp(App[None]):
                                    *self.notes_problems])
 
     def start_refresh(self, force: bool = False) -> None:
-        """Ask Yahoo for what is stale, in a thread; the UI keeps running meanwhile."""
+        """Ask Yahoo for what is stale, in a fetch run apart from the UI (a child process);
+        the UI keeps running meanwhile."""
         if self._next_refresh is not None:
             self._next_refresh.stop()
             self._next_refresh = None
@@ -281,7 +286,6 @@ class AiwatchApp(App[None]):
         """Re-read the user's market-share and cloud-segment files; their problems replace
         the old ones (the caller re-summarises)."""
         self.snapshot = with_user_rows(self.snapshot)
-        self.shares = self.snapshot.shares
         self.views = {ticker: replace(view, cloud=self.snapshot.cloud.get(ticker, ()))
                       for ticker, view in self.views.items()}
         for screen in self.screen_stack:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -246,16 +246,9 @@ class _Run:
     def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
         """Charts in batches of PRICE_BATCH, side by side; each batch stored as it lands."""
         batches = [tickers[i:i + PRICE_BATCH] for i in range(0, len(tickers), PRICE_BATCH)]
-        futures = {pool.submit(self._unless_stopped, self._source.fetch_prices, batch): batch
-                   for batch in batches}
-        for future in as_completed(futures):
-            batch = futures[future]
-            try:
-                results = future.result()
-            except YahooError as exc:
-                self._stop(exc, batch)
-                continue
-            if results is None:  # not asked: the run had stopped
+        for batch, results in self._as_they_land(pool, self._source.fetch_prices, batches):
+            if isinstance(results, YahooError):
+                self._stop(results, batch)
                 continue
             landed = []
             for ticker, result in results.items():
@@ -288,18 +281,26 @@ class _Run:
         self._land(landed, "prices")
 
     def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
-        futures = {pool.submit(self._unless_stopped, self._source.fetch_fundamentals, t): t
-                   for t in tickers}
+        for ticker, result in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
+            if isinstance(result, YahooError):
+                self._fail(ticker, result)
+                continue
+            self.fundamentals_done[ticker] = result
+            self._land([result], "fundamentals")
+
+    def _as_they_land(self, pool: ThreadPoolExecutor, fetch: Callable[[A], R],
+                      asked: list[A]) -> Iterator[tuple[A, R | YahooError]]:
+        """Each item with its answer (or the YahooError it raised), in the order they land;
+        items not asked because the run had stopped are left out."""
+        futures = {pool.submit(self._unless_stopped, fetch, item): item for item in asked}
         for future in as_completed(futures):
-            ticker = futures[future]
             try:
                 result = future.result()
             except YahooError as exc:
-                self._fail(ticker, exc)
+                yield futures[future], exc
                 continue
             if result is not None:
-                self.fundamentals_done[ticker] = result
-                self._land([result], "fundamentals")
+                yield futures[future], result
 
     def _unless_stopped(self, fetch: Callable[[A], R], arg: A) -> R | None:
         """Ask only while the run goes on: after a 429 or a dead network nothing more is."""
