@@ -324,7 +324,13 @@ class AiwatchApp(App[None]):
     def on_open_detail(self, message: OpenDetail) -> None:
         from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed
 
-        self.push_screen(DetailScreen(message.ticker))
+        self.push_screen(DetailScreen(message.ticker, self.tickers), self._select_card)
+
+    def _select_card(self, ticker: str | None) -> None:
+        """Back from the detail screen: the watchlist selects the symbol last shown."""
+        home = self.screen
+        if ticker in self.tickers and isinstance(home, WatchlistScreen):
+            home.select_ticker(ticker)
 
     def on_open_note(self, message: OpenNote) -> None:
         if message.external:

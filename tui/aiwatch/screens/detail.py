@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from rich.console import Group
@@ -25,7 +26,7 @@ from aiwatch.text import visible
 from aiwatch.widgets.earnings_table import EarningsTable, legend
 from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenance
 from aiwatch.widgets.keys_footer import KeysFooter
-from aiwatch.widgets.price_chart import RANGES, PriceChart
+from aiwatch.widgets.price_chart import RANGES, PriceChart, offered_ranges
 from aiwatch.widgets.ticker_card import check_line
 
 
@@ -36,19 +37,34 @@ def note_markdown(note: str) -> Markdown:
     return Markdown(visible(note, multiline=True), hyperlinks=False)
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(Screen[str]):
+    """Dismissed with the ticker shown last, which the watchlist then selects."""
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("escape", "back", "Back", id="detail.back"),
         Binding("t", "next_range", "Chart range", id="detail.range"),
         Binding("n", "note", "Note", id="detail.note"),
         Binding("e", "note(True)", "Note in $EDITOR", id="detail.editor", show=False),
+        # priority: the focused earnings table would take these for its own cursor
+        Binding("right,l", "step(1)", "Next symbol", id="detail.next", key_display="→/l",
+                priority=True),
+        Binding("left,h", "step(-1)", "Previous symbol", id="detail.previous",
+                key_display="←/h", priority=True),
+        Binding("pagedown", "scroll('page_down')", "Page down", id="detail.page_down",
+                show=False, priority=True),
+        Binding("pageup", "scroll('page_up')", "Page up", id="detail.page_up", show=False,
+                priority=True),
+        Binding("home", "scroll('home')", "Top", id="detail.top", show=False, priority=True),
+        Binding("end", "scroll('end')", "Bottom", id="detail.bottom", show=False,
+                priority=True),
     ]
 
     range_days: reactive[int] = reactive(365)
 
-    def __init__(self, ticker: str) -> None:
+    def __init__(self, ticker: str, tickers: Sequence[str] = ()) -> None:
         super().__init__()
         self.ticker = ticker
+        self.tickers = tuple(tickers) or (ticker,)  # what ←/→ step through
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
@@ -136,7 +152,12 @@ class DetailScreen(Screen[None]):
             return
         start = history.dates[-1] - timedelta(days=self.range_days)
         points = [(d, c) for d, c in zip(history.dates, history.closes, strict=True) if d > start]
-        chart.show([d for d, _ in points], [c for _, c in points])
+        quarters = s.view.fundamentals.quarters if s.view.fundamentals else ()
+        reports = [q.report_date for q in quarters if q.report_date is not None]
+        chart.show([d for d, _ in points], [c for _, c in points], reports)
+        if reports:
+            chart.border_subtitle = " · ".join(filter(None, [
+                "│ earnings report", chart.border_subtitle]))
 
     def _notes(self, s: TickerSummary) -> Group:
         """The checks, then the note itself as Markdown (never as Rich markup)."""
@@ -153,9 +174,32 @@ class DetailScreen(Screen[None]):
     def action_note(self, external: bool = False) -> None:
         self.post_message(OpenNote(self.ticker, external))
 
+    def action_back(self) -> None:
+        self.dismiss(self.ticker)
+
+    def action_step(self, step: int) -> None:
+        """The previous or next symbol of the list, wrapping around, in the same range."""
+        index = self.tickers.index(self.ticker) if self.ticker in self.tickers else -step
+        self.ticker = self.tickers[(index + step) % len(self.tickers)]
+        table = self.query_one(EarningsTable)
+        self._show(self.app.summaries)  # type: ignore[attr-defined]
+        if table.row_count:
+            table.move_cursor(row=0, column=0, animate=False, scroll=True)
+        self.query_one("#detail-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_scroll(self, where: str) -> None:
+        """Page through the screen whichever widget has the focus."""
+        body = self.query_one("#detail-body", VerticalScroll)
+        {"page_down": body.scroll_page_down, "page_up": body.scroll_page_up,
+         "home": body.scroll_home, "end": body.scroll_end}[where](animate=False)
+
     def action_next_range(self) -> None:
-        days = list(RANGES)
-        self.range_days = days[(days.index(self.range_days) + 1) % len(days)]
+        """1M → 3M → 6M → 1Y (→ 5Y when the history reaches back that far) → 1M."""
+        summary = self._summary()
+        history = summary.view.history if summary else None
+        days = offered_ranges(list(history.dates) if history else [])
+        position = days.index(self.range_days) if self.range_days in days else -1
+        self.range_days = days[(position + 1) % len(days)]
 
     def watch_range_days(self) -> None:
         summary = self._summary() if self.is_mounted else None

@@ -113,6 +113,9 @@ class WatchlistScreen(Screen[None]):
         """The card showing `ticker` (cards carry no ids: a symbol like 9988.HK is no id)."""
         return self.cards[self.tickers.index(ticker)]
 
+    def select_ticker(self, ticker: str) -> None:
+        self._select(self.tickers.index(ticker))
+
     def _select(self, index: int) -> None:
         """Select a card now and focus it. Widget.focus() is deferred, so a key that arrives
         in the same burst would still see the old focus; the selection is this screen's own

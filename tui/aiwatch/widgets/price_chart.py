@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from datetime import date
 
 from textual_plotext import PlotextPlot
 
-RANGES = {30: "1M", 91: "3M", 182: "6M", 365: "1Y"}
+RANGES = {30: "1M", 91: "3M", 182: "6M", 365: "1Y", 1826: "5Y"}
+ALWAYS_OFFERED = 365  # longer ranges only when the history is longer than a year
+
+
+def offered_ranges(dates: list[date]) -> list[int]:
+    """The ranges worth a key press: up to 1Y always, 5Y once there is more than a year."""
+    span = (dates[-1] - dates[0]).days if dates else 0
+    return [days for days in RANGES if days <= ALWAYS_OFFERED or span > ALWAYS_OFFERED]
 
 
 class PriceChart(PlotextPlot):
-    def show(self, dates: list[date], closes: list[float]) -> None:
+    def show(self, dates: list[date], closes: list[float], marks: Sequence[date] = ()) -> None:
+        """The closes, with a dotted vertical line on each day in `marks` (earnings reports)."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         if dates:
+            for mark in marks:
+                if dates[0] <= mark <= dates[-1]:
+                    plt.vline(float(bisect_left(dates, mark)), "gray")
             plt.plot(list(range(len(dates))), closes, marker="braille")
             positions = self._ticks(len(dates))
             plt.xticks([float(i) for i in positions], [dates[i].isoformat() for i in positions])
