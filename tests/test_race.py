@@ -1,0 +1,69 @@
+"""The cloud race's figures against values worked by hand from data/."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from aiwatch.feed import base_views
+from aiwatch.race import build_race, window
+from aiwatch.sources.snapshot import load_snapshot
+
+TICKERS = ("BABA", "AMZN", "MSFT", "GOOGL")
+
+
+@pytest.fixture(scope="module")
+def race():  # noqa: ANN201
+    snapshot = load_snapshot()
+    return build_race(base_views(snapshot, TICKERS).values(), snapshot.shares)
+
+
+def row(rows, ticker: str):  # noqa: ANN001, ANN201
+    return next(r for r in rows if r.ticker == ticker)
+
+
+def values(r) -> list[float | None]:  # noqa: ANN001
+    return [None if c.value is None else round(c.value, 1) for c in r.cells]
+
+
+def test_eight_calendar_quarters_to_the_newest_segment() -> None:
+    assert window(date(2026, 3, 31)) == (
+        date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31), date(2025, 3, 31),
+        date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31), date(2026, 3, 31))
+
+
+def test_growth_is_each_cards_own_segment(race) -> None:  # noqa: ANN001
+    assert race.labels[0] == "2024Q2" and race.labels[-1] == "2026Q1"
+    # cloud_segments.csv, yoy_pct as stated
+    assert values(row(race.growth, "AMZN")) == [18.7, 19.1, 19.0, 17.0, 17.5, 20.0, 24.0, 28.0]
+    # Azure and other cloud services, not Microsoft Cloud / Intelligent Cloud rows
+    assert values(row(race.growth, "MSFT")) == [None, None, None, 33.0, 39.0, 40.0, 39.0, 40.0]
+    assert row(race.growth, "GOOGL").change == pytest.approx(63 - 28.8)
+    assert not any(c.computed for c in row(race.growth, "AMZN").cells)
+    assert row(race.growth, "AMZN").cells[-1].source.startswith("https://recatools.com/")
+
+
+def test_share_is_synergy_only(race) -> None:  # noqa: ANN001
+    # market_share.csv, Synergy global rows; Canalys' 33% for 2024Q2 is not mixed in
+    assert values(row(race.share, "AMZN")) == [32, 31, 30, 29, 30, 29, 28, 28]
+    assert row(race.share, "AMZN").change == -4
+    assert values(row(race.share, "BABA")) == [None, 4, None, None, 4, None, None, None]
+    assert race.firm == "Synergy Research Group"
+
+
+def test_capex_over_revenue_worked_by_hand(race) -> None:  # noqa: ANN001
+    amzn = row(race.capex, "AMZN").cells
+    assert amzn[-1].value == pytest.approx(44.2 / 181.5 * 100)  # 24.35%
+    assert amzn[4].value == pytest.approx(32.18 / 167.7 * 100)  # 2025Q2: 19.19%
+    assert row(race.capex, "GOOGL").cells[-1].value == pytest.approx(35.7 / 109.9 * 100)
+    baba = row(race.capex, "BABA").cells
+    assert baba[4].value == pytest.approx(38.6 / 247.65 * 100)  # RMB over RMB: 15.59%
+    assert baba[-1].value is None  # 2026Q1 capex not in data: a gap, never a zero
+    assert all(c.computed for c in amzn)
+
+
+def test_no_racer_no_race() -> None:
+    snapshot = load_snapshot()
+    views = base_views(snapshot, ("ZZZ",)).values()
+    assert build_race(views, snapshot.shares) is None
