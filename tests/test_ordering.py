@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from bundled import bundled_summaries
 from textual.app import App, ComposeResult
 
 from aiwatch.model import Origin, PriceHistory, Provenance
@@ -31,16 +32,7 @@ def test_month_return_is_from_the_close_30_days_before_the_last() -> None:
 
 @pytest.fixture(scope="module")
 def summaries() -> dict[str, TickerSummary]:
-    import asyncio
-
-    from aiwatch.cli import make_app
-
-    async def build() -> dict[str, TickerSummary]:
-        app = make_app(offline=True)
-        async with app.run_test(size=(160, 45)):
-            return dict(app.summaries)
-
-    return asyncio.run(build())
+    return bundled_summaries()
 
 
 TICKERS = ("BABA", "AMZN", "MSFT", "GOOGL")
