@@ -44,7 +44,7 @@ def test_long_position_in_usd() -> None:
     assert p.quantity == 10 and a.currency == "USD"
     assert (r2(a.value), r2(a.cost), r2(a.day_pnl), r2(a.day_pnl_pct)) == (955.0, 800.0, 15.0, 1.60)
     assert (r2(a.total_pnl), r2(a.total_pnl_pct)) == (155.0, 19.38)
-    assert p.in_base == a and p.rates == () and p.missing_currency == ""
+    assert p.in_base == a and p.rates == () and p.missing_currencies == ()
 
 
 def test_short_position_loses_when_the_price_rises() -> None:
@@ -184,13 +184,17 @@ def test_cost_in_another_currency_converts_at_todays_rate_and_says_so() -> None:
 def test_missing_rate_empties_the_base_figures_and_names_the_currency() -> None:
     p = position("9988.HK", [Lot(200, 120.0, EARLIER, "HKD")], 152.30, 150.10, "HKD", NO_FX,
                  "USD")
-    assert p.in_base is None and p.missing_currency == "HKD"
+    assert p.in_base is None and p.missing_currencies == ("HKD",)
     assert r2(p.local.value) == 30460.0  # its own currency needs no rate
     # a lot in EUR on a USD line, no EURUSD: no cost, so no total P&L; value and day stand
     q = position("BABA", [Lot(10, 75.0, EARLIER, "EUR")], 95.5, 94.0, "USD", NO_FX, "USD")
     assert (q.local.cost, q.local.total_pnl, q.local.total_pnl_pct) == (None, None, None)
     assert (r2(q.local.value), r2(q.local.day_pnl)) == (955.0, 15.0)
-    assert q.missing_currency == "EUR"
+    assert q.missing_currencies == ("EUR",)
+    # both: a EUR lot on an HKD line, base USD, no rates at all -> both named
+    both = position("9988.HK", [Lot(100, 15.0, EARLIER, "EUR")], 152.30, 150.10, "HKD", NO_FX,
+                    "USD")
+    assert both.missing_currencies == ("EUR", "HKD")
 
 
 def test_pence_quote_and_lots_in_either_unit() -> None:

@@ -13,7 +13,7 @@ Rules (each has a test):
   quote currency at today's rate: it leaves out what the exchange rate did since the purchase,
   and `cost_converted` names the lot currencies converted that way so the screen can say so.
 - A rate that is missing makes the figures needing it None (never a guess); the position names
-  the currency (`missing_currency`) and the portfolio total lists them all.
+  the currencies (`missing_currencies`) and the portfolio total lists them all.
 - Day P&L counts from the previous close, except lots dated on or after the price's trading day
   (bought today), which count from their cost. Percentages are taken of the absolute base
   (cost, or the previous value), so a short position (negative quantity) that rises loses.
@@ -161,7 +161,7 @@ class Position:
     in_base: Amounts | None
     cost_converted: tuple[str, ...] = ()  # lot currencies converted at today's rate
     rates: tuple[FxRate, ...] = ()  # the FX quotes behind any conversion here
-    missing_currency: str = ""  # a currency with no rate to the one it was needed in
+    missing_currencies: tuple[str, ...] = ()  # currencies with no rate to where they were needed
 
 
 def _pct(part: float | None, whole: float | None) -> float | None:
@@ -197,12 +197,12 @@ def position(
     quantity = sum(lot.quantity for lot in lots)
     used: list[FxRate] = []
     converted: set[str] = set()
-    missing = ""
+    missing: set[str] = set()
     lot_costs: list[float | None] = []
     for lot in lots:
         rate = fx.conversion(lot.currency, local_currency)
         if rate is None:
-            missing = missing or major_unit(lot.currency)[0]
+            missing.add(major_unit(lot.currency)[0])
             lot_costs.append(None)
             continue
         if rate.used:
@@ -221,13 +221,13 @@ def position(
     )
     to_base = fx.conversion(local_currency, base)
     if to_base is None:
-        missing = missing or local_currency
+        missing.add(local_currency)
         in_base = None
     else:
         used.extend(to_base.used)
         in_base = local.converted(major_unit(base)[0], to_base.rate)
     return Position(symbol, quantity, local, in_base, tuple(sorted(converted)),
-                    _unique(used), missing)
+                    _unique(used), tuple(sorted(missing)))
 
 
 def _day(
@@ -295,6 +295,6 @@ def portfolio(positions: Sequence[Position], base: str) -> PortfolioTotal:
         base, total("value"), day_pnl, _pct(day_pnl, total("day_base")),
         total_pnl, _pct(total_pnl, cost_base),
         _unique(fx for p in positions for fx in p.rates),
-        tuple(sorted({p.missing_currency for p in positions if p.missing_currency})),
+        tuple(sorted({c for p in positions for c in p.missing_currencies})),
         incomplete,
     )
