@@ -1,5 +1,6 @@
 """Thesis checks: `check: cloud_yoy >= 20` lines in a note, parsed without eval and judged
-against the numbers on screen.
+against the numbers on screen; `alert: price < 150` lines, in the same grammar, notify when
+they turn true (alerts.py).
 
 A bad line becomes a check with an `error` (and its line number); it never stops the others.
 A line that misspells the prefix (`chek:`, `check price < 9`) becomes one too, with a hint,
@@ -12,6 +13,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from aiwatch.model import CheckResult, ThesisCheck
 
@@ -72,6 +74,18 @@ def parse_line(line_no: int, line: str) -> ThesisCheck | None:
     return None if hint is None else ThesisCheck(line_no, _shorten(text), error=hint)
 
 
+def parse_alert(line_no: int, line: str) -> ThesisCheck | None:
+    """The alert on this line (`alert: price < 150`, same grammar as a check), else None."""
+    text = line.strip()
+    head = _HEAD.match(text[:MAX_LINE])
+    if head is None or head.group("word").lower() != "alert":
+        return None
+    after = head.group("rest").lstrip()
+    if not after.startswith(":") or len(text) > MAX_LINE:
+        return None
+    return replace(_parse_body(line_no, text, after[1:].strip()), kind="alert")
+
+
 def _parse_body(line_no: int, text: str, body: str) -> ThesisCheck:
     found = _BODY.fullmatch(body)
     if found is None:
@@ -128,6 +142,12 @@ def parse_checks(text: str) -> tuple[ThesisCheck, ...]:
     """Every `check:` line of a note, in order, with 1-based line numbers."""
     checks = (parse_line(n, line) for n, line in enumerate(text.splitlines(), start=1))
     return tuple(c for c in checks if c is not None)
+
+
+def parse_alerts(text: str) -> tuple[ThesisCheck, ...]:
+    """Every `alert:` line of a note, in order, with 1-based line numbers."""
+    alerts = (parse_alert(n, line) for n, line in enumerate(text.splitlines(), start=1))
+    return tuple(a for a in alerts if a is not None)
 
 
 def evaluate(check: ThesisCheck, values: Mapping[str, float | None]) -> CheckResult:

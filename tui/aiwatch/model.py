@@ -201,6 +201,7 @@ class ThesisCheck:
     threshold: float = 0.0
     error: str = ""
     places: int = 0  # decimals the threshold was written with: `>= 5.10` has 2
+    kind: str = "check"  # or "alert": `alert: price < 150` notifies when it turns true
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from aiwatch.checks import evaluate, parse_checks, parse_line
+from aiwatch.checks import evaluate, parse_alert, parse_alerts, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
 from aiwatch.model import CheckResult, CloudShare, EarningsQuarter, NextEarnings, TickerView
@@ -32,6 +32,7 @@ class TickerSummary:
     missing_quarters: tuple[date, ...]  # ended and reported since the data's newest quarter
     price_day: date | None  # the exchange's trading day the price is from
     price_current: bool  # from the session under way or the last one: else "as of <day>"
+    alerts: tuple[CheckResult, ...] = ()  # `alert:` lines: passed means the alert holds
     # what else it was worked out from, so resummarise knows when it still holds
     shares: Sequence[CloudShare] = ()
     today: date | None = None
@@ -48,7 +49,8 @@ def thesis_prose(text: str) -> tuple[str, ...]:
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith("#") or parse_line(0, stripped) is not None:
+        if not stripped or stripped.startswith("#") or parse_line(0, stripped) is not None \
+                or parse_alert(0, stripped) is not None:
             continue
         lines.append(stripped)
     return tuple(lines)
@@ -101,6 +103,7 @@ def summarise(
         note=note_text,
         thesis_lines=thesis_prose(note_text),
         checks=tuple(evaluate(c, values) for c in parse_checks(note_text)),
+        alerts=tuple(evaluate(a, values) for a in parse_alerts(note_text)),
         next_report=upcoming_report(upcoming, today),
         last_report=last,
         missing_quarters=missing_quarters(quarters, upcoming, today),
