@@ -9,21 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
+from aiwatch.compare import rebased
 from aiwatch.model import PriceHistory
 from aiwatch.summary import TickerSummary
 
-MONTH = timedelta(days=30)
+MONTH_DAYS = 30
+MONTH = timedelta(days=MONTH_DAYS)
 
 
 def month_return(history: PriceHistory | None) -> float | None:
     """% change from the last close on or before 30 days ago to the last close."""
-    if history is None or len(history.closes) < 2:
-        return None
-    start = history.dates[-1] - MONTH
-    before = [c for d, c in zip(history.dates, history.closes, strict=True) if d <= start]
-    if not before or not before[-1]:
-        return None
-    return (history.closes[-1] / before[-1] - 1) * 100
+    series = rebased(history, MONTH_DAYS)
+    return series.change if series and series.dates[0] <= series.dates[-1] - MONTH else None
 
 
 def failing_checks(summary: TickerSummary) -> int:
