@@ -3,14 +3,16 @@ once, and `aiwatch --tickers NVDA,ORCL` shows other symbols for one session with
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from aiwatch import cli
 from aiwatch.screens.watchlist import WatchlistScreen
-from aiwatch.store.config import Config, load_config
-from aiwatch.store.config_edit import FIRST_RUN_CONFIG
+from aiwatch.store.config import FIRST_RUN_CONFIG, Config, load_config
 
 
 def config_file(home: Path) -> Path:
@@ -99,3 +101,15 @@ def test_a_tickers_session_leaves_the_users_config_as_it_is(
     assert path.read_text() == 'tickers = ["BABA"]  # mine\nsort = "day"\n'
     assert path.stat().st_mtime_ns == before
     assert load_config(path).tickers == ("BABA",)
+
+
+def test_start_up_does_not_load_tomlkit(tmp_home: Path) -> None:
+    # tomlkit costs ~90 ms of CPU to import: only an edit of the config should pay it.
+    code = ("import sys\nfrom aiwatch.cli import make_app\nmake_app(offline=True)\n"
+            "print('tomlkit' in sys.modules)\n")
+    package = Path(cli.__file__).parent.parent
+    path = os.pathsep.join(filter(None, [str(package), os.environ.get("PYTHONPATH")]))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": path})
+    assert out.stdout.strip() == "False"
+    assert config_file(tmp_home).read_text() == FIRST_RUN_CONFIG

@@ -14,9 +14,17 @@ from pathlib import Path
 import pytest
 
 from aiwatch.store import config_edit
-from aiwatch.store.config import KNOWN_KEYS, LOT_KEYS, Config, Lot, config_from, load_config
-from aiwatch.store.config_edit import (
+from aiwatch.store.config import (
     FIRST_RUN_CONFIG,
+    KNOWN_KEYS,
+    LOT_KEYS,
+    Config,
+    Lot,
+    config_from,
+    load_config,
+    write_first_run,
+)
+from aiwatch.store.config_edit import (
     ConfigEditError,
     add_lot,
     add_ticker,
@@ -28,7 +36,6 @@ from aiwatch.store.config_edit import (
     set_theme,
     set_view,
     switch_list,
-    write_first_run,
 )
 
 USERS = """\

@@ -14,8 +14,12 @@ from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
 from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
 from aiwatch.sources.yahoo import YahooSource
 from aiwatch.store.cache import Cache
-from aiwatch.store.config import load_config, parse_tickers, with_session_tickers
-from aiwatch.store.config_edit import ConfigEditError, write_first_run
+from aiwatch.store.config import (
+    load_config,
+    parse_tickers,
+    with_session_tickers,
+    write_first_run,
+)
 
 if TYPE_CHECKING:
     from curl_cffi.requests import Session
@@ -107,8 +111,8 @@ def make_app(
     if not tickers:
         try:
             write_first_run(config_path)
-        except ConfigEditError as exc:
-            problems.append(str(exc))
+        except OSError as exc:  # the app runs on the defaults; say why nothing was kept
+            problems.append(f"cannot write {config_path}: {exc.strerror or exc}")
     config = load_config(config_path)
     services = Services(
         snapshot=snapshot,

@@ -4,18 +4,24 @@ A missing file means defaults; a broken one means defaults plus a message saying
 never a crash. Every bad value is named in `Config.problems` by its key, with what is wrong and
 what is used instead; the rest of the file still counts. Messages never repeat a value that
 failed its pattern (it may hold control characters); names that passed one may be shown.
-The file is written only by store/config_edit.py, keeping the user's comments.
+The first run writes FIRST_RUN_CONFIG, the defaults with every key explained (kept here,
+beside the defaults it must parse to); after that the file is written only by
+store/config_edit.py, which keeps the user's comments (and imports tomlkit, ~90 ms of CPU
+that start-up does not pay).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+
+from aiwatch.store.atomic import write_atomic
 
 DEFAULT_TICKERS = ("BABA", "AMZN", "MSFT", "GOOGL")
 DEFAULT_LIST = "ai-cloud"  # the name of the default list: the four AI-cloud names
@@ -43,6 +49,53 @@ SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # a key that may be named in a 
 KNOWN_KEYS = ("tickers", "refresh_minutes", "list", "lists", "sort", "theme", "view",
               "base_currency", "positions", "keymap")
 LOT_KEYS = ("quantity", "cost", "date", "currency")
+
+FIRST_RUN_CONFIG = """\
+# aiwatch settings. aiwatch changes this file when you edit the list in the app, and keeps
+# your comments and layout when it does. A value it cannot use is named in the status bar
+# and replaced by its default; the rest of the file still counts.
+
+# The list shown: one of the [lists.<name>] tables below (L switches in the app).
+list = "ai-cloud"
+
+# Card order: list (as written), day (day change), month (1-month return),
+# cloud (cloud-segment growth) or checks (failing thesis checks first). s cycles.
+sort = "list"
+
+# cards, compact (one line per symbol) or auto (compact below 100x30). v toggles.
+view = "auto"
+
+# A Textual theme: textual-dark, textual-light, nord, gruvbox, tokyo-night, dracula, ...
+# Left out, Textual's default. ctrl+p lists them all.
+# theme = "nord"
+
+# The currency of the portfolio's total (three letters, e.g. USD, EUR, HKD).
+base_currency = "USD"
+
+# Minutes between refreshes while the market is open (1 to 1440).
+refresh_minutes = 5
+
+# Watchlists: any Yahoo symbol (BRK-B, 9988.HK, 7203.T, ^GSPC, EURUSD=X).
+# A list name may hold letters, digits, - and _.
+[lists.ai-cloud]
+tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]
+
+# [lists.chips]
+# tickers = ["NVDA", "AMD", "TSM", "AVGO"]
+
+# Positions: one [[positions.<SYMBOL>]] table per lot (quote symbols with a dot:
+# [[positions."9988.HK"]]). quantity, cost (per share), date (YYYY-MM-DD); currency is
+# optional, the symbol's own currency when left out.
+# [[positions.BABA]]
+# quantity = 10
+# cost = 85.20
+# date = 2024-03-01
+# currency = "USD"
+
+# Keys: binding id = "keys" (comma-separated), e.g. "app.quit" = "q,f10". ? lists the keys.
+# [keymap]
+# "app.refresh" = "r,f5"
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +182,15 @@ def with_available_themes(config: Config, themes: Iterable[str]) -> Config:
         return config
     problem = f"theme: there is no theme named {config.theme}; using the default theme"
     return replace(config, theme=None, problems=(*config.problems, problem))
+
+
+def write_first_run(path: Path) -> bool:
+    """Write the commented FIRST_RUN_CONFIG when there is no config at all (not even a
+    dangling symlink); never replaces a file, even one created meanwhile. True if written;
+    raises OSError."""
+    if os.path.lexists(path):
+        return False
+    return write_atomic(path, FIRST_RUN_CONFIG.encode("utf-8"), exclusive=True)
 
 
 def load_config(path: Path) -> Config:

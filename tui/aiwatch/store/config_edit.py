@@ -16,7 +16,6 @@ editor's save could still be replaced.
 from __future__ import annotations
 
 import math
-import os
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,6 +28,7 @@ from tomlkit.toml_document import TOMLDocument
 from aiwatch.store.atomic import real_path, write_atomic
 from aiwatch.store.config import (
     DEFAULT_LIST,
+    FIRST_RUN_CONFIG,
     LIST_NAME,
     SORTS,
     THEME_NAME,
@@ -44,67 +44,8 @@ from aiwatch.store.config import (
 
 MAX_ATTEMPTS = 5  # the file changed under us this many times in a row: give up, say so
 
-FIRST_RUN_CONFIG = """\
-# aiwatch settings. aiwatch changes this file when you edit the list in the app, and keeps
-# your comments and layout when it does. A value it cannot use is named in the status bar
-# and replaced by its default; the rest of the file still counts.
-
-# The list shown: one of the [lists.<name>] tables below (L switches in the app).
-list = "ai-cloud"
-
-# Card order: list (as written), day (day change), month (1-month return),
-# cloud (cloud-segment growth) or checks (failing thesis checks first). s cycles.
-sort = "list"
-
-# cards, compact (one line per symbol) or auto (compact below 100x30). v toggles.
-view = "auto"
-
-# A Textual theme: textual-dark, textual-light, nord, gruvbox, tokyo-night, dracula, ...
-# Left out, Textual's default. ctrl+p lists them all.
-# theme = "nord"
-
-# The currency of the portfolio's total (three letters, e.g. USD, EUR, HKD).
-base_currency = "USD"
-
-# Minutes between refreshes while the market is open (1 to 1440).
-refresh_minutes = 5
-
-# Watchlists: any Yahoo symbol (BRK-B, 9988.HK, 7203.T, ^GSPC, EURUSD=X).
-# A list name may hold letters, digits, - and _.
-[lists.ai-cloud]
-tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]
-
-# [lists.chips]
-# tickers = ["NVDA", "AMD", "TSM", "AVGO"]
-
-# Positions: one [[positions.<SYMBOL>]] table per lot (quote symbols with a dot:
-# [[positions."9988.HK"]]). quantity, cost (per share), date (YYYY-MM-DD); currency is
-# optional, the symbol's own currency when left out.
-# [[positions.BABA]]
-# quantity = 10
-# cost = 85.20
-# date = 2024-03-01
-# currency = "USD"
-
-# Keys: binding id = "keys" (comma-separated), e.g. "app.quit" = "q,f10". ? lists the keys.
-# [keymap]
-# "app.refresh" = "r,f5"
-"""
-
-
 class ConfigEditError(Exception):
     """The config could not be changed; the message says why. The file was not written."""
-
-
-def write_first_run(path: Path) -> bool:
-    """Write the commented FIRST_RUN_CONFIG when there is no config at all (not even a
-    dangling symlink); never replaces a file, even one created meanwhile. True if written."""
-    if os.path.lexists(path):
-        return False
-    try:
-        return write_atomic(path, FIRST_RUN_CONFIG.encode("utf-8"), exclusive=True)
-    except OSError as exc:
-        raise ConfigEditError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def edit_config(path: Path, change: Callable[[TOMLDocument], str | None]) -> Config:
