@@ -14,7 +14,12 @@ from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
 from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
 from aiwatch.sources.yahoo import YahooSource
 from aiwatch.store.cache import Cache
-from aiwatch.store.config import load_config
+from aiwatch.store.config import (
+    load_config,
+    parse_tickers,
+    with_session_tickers,
+    write_first_run,
+)
 
 if TYPE_CHECKING:
     from curl_cffi.requests import Session
@@ -45,6 +50,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="never touch the network: show the cache and the bundled snapshot")
     parser.add_argument("--refresh", action="store_true",
                         help="fetch everything at start, however fresh the cache is")
+    parser.add_argument("--tickers", dest="session_tickers", type=ticker_list, default=(),
+                        metavar="A,B", help="show these symbols for this session only "
+                        "(the config is not changed)")
     commands = parser.add_subparsers(dest="command", metavar="{fetch}")
     fetch = commands.add_parser(
         "fetch", help="refresh the cache from Yahoo and exit (for cron)",
@@ -59,6 +67,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def ticker_list(text: str) -> tuple[str, ...]:
+    """`--tickers NVDA,ORCL`: symbols checked as the config's are; bad ones named."""
+    tickers, bad = parse_tickers(text)
+    if bad:
+        raise argparse.ArgumentTypeError(f"not ticker symbols: {', '.join(map(repr, bad))}")
+    if not tickers:
+        raise argparse.ArgumentTypeError("no symbols given")
+    return tickers
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -69,6 +87,7 @@ def make_app(
     offline: bool = False,
     force_refresh: bool = False,
     session: Session | None = None,
+    tickers: tuple[str, ...] = (),
 ) -> AiwatchApp:
     """The app with its real services. Tests pass a fixed clock and a fake HTTP session (tmp
     XDG dirs come from the environment); `offline` builds no fetcher at all.
@@ -88,10 +107,18 @@ def make_app(
         fetcher = InProcessFetcher(Refresher(cache, source, clock))
     elif not offline:
         fetcher = SubprocessFetcher()
+    config_path, problems = locations.config_file(), []
+    if not tickers:
+        try:
+            write_first_run(config_path)
+        except OSError as exc:  # the app runs on the defaults; say why nothing was kept
+            problems.append(f"cannot write {config_path}: {exc.strerror or exc}")
+    config = load_config(config_path)
     services = Services(
         snapshot=snapshot,
         notes=NotesStore(locations.notes_dir(), locations.bundled_data_dir() / "theses"),
-        config=load_config(locations.config_file()),
+        config=with_session_tickers(config, tickers) if tickers else config,
+        startup_problems=tuple(problems),
         refresher=Refresher(cache, None, clock),
         clock=clock,
         force_first_refresh=force_refresh,
@@ -155,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print("aiwatch fetch: nothing fetched: offline", file=sys.stderr)
             sys.exit(1)
         sys.exit(fetch(args))
-    app = make_app(offline=args.offline, force_refresh=args.refresh)
+    app = make_app(offline=args.offline, force_refresh=args.refresh, tickers=args.session_tickers)
     app.run()
     if app.return_code:  # Textual's mark of an unhandled exception (it printed the traceback)
         sys.exit(report_crash(app._exception, app.return_code))

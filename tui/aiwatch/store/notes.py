@@ -16,15 +16,15 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import shlex
 import stat
 import time
 from collections.abc import Callable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from aiwatch.store.atomic import real_path, write_atomic
 
 NEW_NOTE = """# {ticker}
 
@@ -197,45 +197,11 @@ class NotesStore:
         return candidate
 
     def _write_atomic(self, target: Path, data: bytes, exclusive: bool = False) -> bool:
-        """Temp file beside the real file (a symlink's target), fsync, rename over it, with
-        the old file's mode (a new one: 0666 less the umask). `exclusive`: never replace an
-        existing file, and return False if one is there."""
-        real = Path(os.path.realpath(target)) if target.is_symlink() else target
+        """store/atomic.py's write, its failure as a NotesError naming the real file."""
         try:
-            real.parent.mkdir(parents=True, exist_ok=True)
-            tmp, fd = _create_temp(real)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    with suppress(FileNotFoundError):  # new: 0666 less the umask stands
-                        os.fchmod(f.fileno(), stat.S_IMODE(os.stat(real).st_mode))
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
-                if exclusive:
-                    try:
-                        os.link(tmp, real)  # fails if the name is taken, unlike a rename
-                    except FileExistsError:
-                        return False
-                    finally:
-                        tmp.unlink(missing_ok=True)
-                else:
-                    os.replace(tmp, real)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+            return write_atomic(target, data, exclusive)
         except OSError as exc:
-            raise NotesError("write", real, exc) from exc
-        return True
-
-
-def _create_temp(real: Path) -> tuple[Path, int]:
-    """A new temp file named like TEMP_NAME, created with mode 0666 so the umask applies."""
-    while True:
-        tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}")
-        try:
-            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
+            raise NotesError("write", real_path(target), exc) from exc
 
 
 def _load(target: Path, limit: int | None = MAX_NOTE_BYTES) -> tuple[bytes | None, int] | None:
