@@ -53,7 +53,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--tickers", dest="session_tickers", type=ticker_list, default=(),
                         metavar="A,B", help="show these symbols for this session only "
                         "(the config is not changed)")
-    commands = parser.add_subparsers(dest="command", metavar="{fetch}")
+    commands = parser.add_subparsers(dest="command", metavar="{fetch,check,export}")
     fetch = commands.add_parser(
         "fetch", help="refresh the cache from Yahoo and exit (for cron)",
         description="Fetch what is stale into the cache the app opens with, print one line "
@@ -64,6 +64,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                        help="only the latest quotes (one request per 50 tickers)")
     fetch.add_argument("--events", action="store_true",
                        help="print one JSON line per ticker as it lands (the app reads these)")
+    check = commands.add_parser(
+        "check", help="print every thesis check from the cache; exit 1 if any fails",
+        description="Judge every check of the watchlist's notes against what the cache and "
+        "the bundled data hold (no network, no UI). Exit 0: none fails; 1: one fails or "
+        "cannot be read; 2: bad arguments.")
+    check.add_argument("--tickers", type=ticker_list, default=(), metavar="A,B",
+                       help="these symbols (default: the watchlist)")
+    export = commands.add_parser(
+        "export", help="print what the watchlist knows as csv, json or md",
+        description="Every figure with its currency, basis, provenance, as-of date and "
+        "source, from the cache and the bundled data (no network unless --refresh).")
+    export.add_argument("--format", choices=("csv", "json", "md"), default="csv")
+    export.add_argument("--tickers", type=ticker_list, default=(), metavar="A,B",
+                        help="these symbols (default: the watchlist)")
+    export.add_argument("--refresh", dest="refresh_first", action="store_true",
+                        help="fetch what is stale first")
     return parser.parse_args(argv)
 
 
@@ -168,6 +184,41 @@ def fetch_summary(outcome: RefreshOutcome, landed: dict[str, set[str]],
     return f"aiwatch fetch: {done}" + (f" ({outcome.message})" if outcome.message else ""), 0
 
 
+def report(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
+           session: Session | None = None) -> int:
+    """`aiwatch check` and `aiwatch export`: print from what is known; the exit status."""
+    from aiwatch.export import check_report, figure_rows, to_csv, to_json, to_markdown
+    from aiwatch.known import known_summaries
+    from aiwatch.sources.snapshot import load_snapshot
+    from aiwatch.store.notes import NotesStore
+
+    tickers = list(args.tickers or load_config(locations.config_file()).tickers)
+    cache = Cache(locations.cache_file())
+    try:
+        if getattr(args, "refresh_first", False) and not args.offline:
+            source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
+            outcome = Refresher(cache, source, clock).refresh(tickers)
+            if outcome.message:
+                print(f"aiwatch {args.command}: {outcome.message}", file=sys.stderr)
+        snapshot = load_snapshot(user_dir=locations.user_data_files_dir())
+        notes = NotesStore(locations.notes_dir(), locations.bundled_data_dir() / "theses")
+        summaries, problems = known_summaries(tickers, snapshot, Refresher(cache, None, clock),
+                                              notes, clock())
+    finally:
+        cache.close()
+    for problem in problems:
+        print(f"aiwatch {args.command}: {problem}", file=sys.stderr)
+    if args.command == "check":
+        lines, failed = check_report(summaries)
+        print("\n".join(lines) if lines else "no checks in the notes")
+        return 1 if failed or problems else 0
+    rows = [row for summary in summaries for row in figure_rows(summary)]
+    writers = {"csv": lambda: to_csv(rows), "json": lambda: to_json(rows),
+               "md": lambda: to_markdown(summaries, f"{clock():%Y-%m-%d %H:%M} UTC")}
+    sys.stdout.write(writers[args.format]())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if args.version:
@@ -182,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print("aiwatch fetch: nothing fetched: offline", file=sys.stderr)
             sys.exit(1)
         sys.exit(fetch(args))
+    if args.command in ("check", "export"):
+        sys.exit(report(args))
     app = make_app(offline=args.offline, force_refresh=args.refresh, tickers=args.session_tickers)
     app.run()
     if app.return_code:  # Textual's mark of an unhandled exception (it printed the traceback)

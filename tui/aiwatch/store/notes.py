@@ -106,13 +106,15 @@ class NotesStore:
             target = self.path(ticker)
             if os.path.lexists(target):
                 continue
-            seed = self.seeds / target.name
-            text = seed.read_text(encoding="utf-8") if seed.exists() else NEW_NOTE.format(
-                ticker=ticker.upper()
-            )
-            self._write_atomic(target, text.encode("utf-8"))
+            self._write_atomic(target, self.seed_text(ticker).encode("utf-8"))
             seeded.append(ticker)
         return seeded
+
+    def seed_text(self, ticker: str) -> str:
+        """The note a ticker starts with: the bundled thesis, or an empty template."""
+        seed = self.seeds / self.path(ticker).name
+        return seed.read_text(encoding="utf-8") if seed.exists() else NEW_NOTE.format(
+            ticker=ticker.upper())
 
     def read(self, ticker: str) -> Note:
         target = self.path(ticker)
