@@ -21,11 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiwatch.model import Fundamentals, PriceHistory, Quote
-from aiwatch.sources.yahoo import YahooError, YahooSource
 from aiwatch.store.cache import Cache, Kind
+
+if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the Yahoo
+    # modules load in the fetch process only, as the run starts (_Run)
+    from aiwatch.sources.yahoo import YahooError, YahooSource
 
 FIRST_BACKOFF = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
@@ -245,6 +248,8 @@ class _Run:
 
     def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
         """Charts in batches of PRICE_BATCH, side by side; each batch stored as it lands."""
+        from aiwatch.sources.yahoo import YahooError
+
         batches = [tickers[i:i + PRICE_BATCH] for i in range(0, len(tickers), PRICE_BATCH)]
         for batch, results in self._as_they_land(pool, self._source.fetch_prices, batches):
             if isinstance(results, YahooError):
@@ -264,6 +269,8 @@ class _Run:
 
     def quotes(self, tickers: list[str]) -> None:
         """Quotes alone (their history is fresh): batched, one request per QUOTE_BATCH."""
+        from aiwatch.sources.yahoo import YahooError
+
         if not tickers or self.stopped:
             return
         try:
@@ -281,6 +288,8 @@ class _Run:
         self._land(landed, "prices")
 
     def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
+        from aiwatch.sources.yahoo import YahooError
+
         for ticker, result in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
             if isinstance(result, YahooError):
                 self._fail(ticker, result)
@@ -292,6 +301,8 @@ class _Run:
                       asked: list[A]) -> Iterator[tuple[A, R | YahooError]]:
         """Each item with its answer (or the YahooError it raised), in the order they land;
         items not asked because the run had stopped are left out."""
+        from aiwatch.sources.yahoo import YahooError
+
         futures = {pool.submit(self._unless_stopped, fetch, item): item for item in asked}
         for future in as_completed(futures):
             try:
