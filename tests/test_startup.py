@@ -17,6 +17,7 @@ from textual.screen import Screen
 from aiwatch.app import AiwatchApp
 from aiwatch.refresh import FetchEvent
 from aiwatch.screens.watchlist import WatchlistScreen
+from aiwatch.widgets.ticker_card import TickerCard
 
 TUI = str(Path(__file__).resolve().parent.parent / "tui")
 FAKE_FETCH = (sys.executable, str(Path(__file__).parent / "fake_fetch.py"))
@@ -106,3 +107,28 @@ async def test_a_refresh_asked_before_the_first_frame_is_the_one_that_runs(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [force for force, _ in fetcher.runs] == [True]
+
+
+async def test_start_up_styles_the_cards_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """Each restyle of the screen styles every card (~60 ms at 100 cards): the grid's width
+    mode is set as the screen is composed, not at the first resize, and the first card takes
+    the focus directly, not after the scrolling body around the cards had it."""
+    from textual.css.stylesheet import Stylesheet
+
+    styled: list[list[str]] = []  # per restyle: the tickers of the cards in it
+    update_nodes = Stylesheet.update_nodes
+
+    def counted(self: Stylesheet, nodes: object, animate: bool = False) -> None:
+        nodes = list(nodes)  # type: ignore[call-overload]
+        styled.append([node.ticker for node in nodes if isinstance(node, TickerCard)])
+        update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-wide") and app.screen.focused is app.screen.cards[0]
+        assert sum("GOOGL" in tickers for tickers in styled) == 1  # the last card
+        await pilot.resize_terminal(100, 45)
+        await pilot.pause()
+        assert app.screen.has_class("-medium") and not app.screen.has_class("-wide")
