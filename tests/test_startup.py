@@ -132,3 +132,32 @@ async def test_start_up_styles_the_cards_once(make_test_app, monkeypatch) -> Non
         await pilot.resize_terminal(100, 45)
         await pilot.pause()
         assert app.screen.has_class("-medium") and not app.screen.has_class("-wide")
+
+
+def test_the_cache_is_read_in_one_query(tmp_path: Path) -> None:
+    """Start-up reads every ticker's parts at once (it asked three queries per ticker); what it
+    reads is what the per-part reads give, an unreadable entry left out as they leave it."""
+    from datetime import UTC, date, datetime
+
+    from aiwatch.model import Origin, PriceHistory, Provenance, Quote
+    from aiwatch.refresh import CachedData, Refresher
+    from aiwatch.store.cache import Cache
+
+    cache = Cache(tmp_path / "cache.sqlite3")
+    at = Origin(Provenance.LIVE, datetime(2026, 11, 25, 15, tzinfo=UTC))
+    cache.put_many([PriceHistory("MSFT", (date(2026, 11, 24),), (501.0,), at, currency="USD"),
+                    Quote("MSFT", 502.0, 501.0, "USD", at.as_of, at),
+                    Quote("AMZN", 230.0, 229.0, "USD", at.as_of, at),
+                    Quote("GOOGL", 1e300, 300.0, "USD", at.as_of, at)])  # cannot be shown
+    statements: list[str] = []
+    cache._db.set_trace_callback(statements.append)
+    found = Refresher(cache, None, lambda: at.as_of).cached(["MSFT", "amzn", "GOOGL", "BABA"])
+    assert [s for s in statements if s.startswith("SELECT")] == [
+        "SELECT kind, ticker, payload, fetched_at FROM entries WHERE ticker IN "
+        "('MSFT', 'AMZN', 'GOOGL', 'BABA')"]
+    assert found["amzn"].quote.price == 230.0  # asked as given, read as stored
+    cache._db.set_trace_callback(None)
+    assert found == {t: CachedData(cache.get_history(t), cache.get_quote(t),
+                                   cache.get_fundamentals(t)) for t in found}
+    assert found["MSFT"].quote.price == 502.0 and found["MSFT"].history.closes == (501.0,)
+    assert found["GOOGL"] == CachedData() and found["BABA"] == CachedData()

@@ -39,6 +39,7 @@ BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
 A = TypeVar("A")
 R = TypeVar("R")
 V = TypeVar("V")
+P = TypeVar("P", PriceHistory, Quote, Fundamentals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,15 @@ class Refresher:
 
     def cached(self, tickers: Iterable[str]) -> dict[str, CachedData]:
         """Whatever the cache has for each ticker; never touches the network."""
-        return {t: CachedData(self._cache.get_history(t), self._cache.get_quote(t),
-                              self._cache.get_fundamentals(t)) for t in tickers}
+        tickers = list(tickers)
+        parts = self._cache.get_all(tickers)  # one query, not three per ticker
+
+        def part(kind: Kind, ticker: str, cls: type[P]) -> P | None:
+            found = parts.get((kind, ticker.upper()))
+            return found if isinstance(found, cls) else None
+
+        return {t: CachedData(part("history", t, PriceHistory), part("quote", t, Quote),
+                              part("fundamentals", t, Fundamentals)) for t in tickers}
 
     def refresh(self, tickers: Iterable[str], force: bool = False, quotes_only: bool = False,
                 on_event: Callable[[FetchEvent], None] = lambda event: None) -> RefreshOutcome:
