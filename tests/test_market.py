@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import subprocess
+import sys
+from datetime import UTC, date, datetime
 
 import pytest
 
+from aiwatch import market
 from aiwatch.market import NEW_YORK, market_open
 
 
@@ -73,3 +76,39 @@ def test_new_york_evening_is_not_next_day_in_utc() -> None:
     # Fri 2026-11-27 12:30 New York (early-close day) given in UTC: open
     assert market_open(datetime(2026, 11, 27, 17, 30, tzinfo=UTC)) is True
     assert market_open(datetime(2026, 11, 27, 18, 30, tzinfo=UTC)) is False
+
+
+def test_the_bundled_calendar_is_the_holidays_packages() -> None:
+    """The table read instead of `holidays` (to keep its import off the start-up) says what
+    `holidays` says, year by year; regenerate it with scripts/build_calendar.py."""
+    import holidays
+
+    years, days = market._bundled()
+    assert years == range(2000, 2041)
+    for category in ("public", "half_day"):
+        found = holidays.financial_holidays("NYSE", years=years, categories=(category,))
+        assert sorted(days[category]) == sorted(found), category
+        for year in (2001, 2025, 2026, 2040):
+            assert market._calendar(year, category) == {d for d in found if d.year == year}
+    assert date(2025, 1, 9) in market._closed_days(2025)  # a special closure (President Carter)
+    assert date(2026, 11, 27) in market._early_closes(2026)
+
+
+def test_years_outside_the_bundled_calendar_come_from_holidays() -> None:
+    import holidays
+
+    expected = holidays.financial_holidays("NYSE", years=2045, categories=("public",))
+    assert market._calendar(2045, "public") == frozenset(expected)
+    assert date(2045, 12, 25) in market._calendar(2045, "public")
+
+
+def test_the_last_session_day_needs_no_holidays_import() -> None:
+    """Summaries ask for the last session day before the first paint: `holidays` (~0.25 s of
+    CPU) stays unloaded for the years the bundled table covers."""
+    code = ("import sys; from datetime import datetime, UTC; from aiwatch import market\n"
+            "assert market.last_session_day(datetime(2026, 11, 27, 15, tzinfo=UTC))\n"
+            "assert not market.market_open(datetime(2026, 11, 26, 15, tzinfo=UTC))\n"
+            "print('holidays' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

@@ -33,7 +33,6 @@ from aiwatch.market import market_open
 from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished, TickerFetched
 from aiwatch.model import CloudShare, Origin, Provenance, TickerView
 from aiwatch.refresh import Refresher
-from aiwatch.screens.help import HelpScreen
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config
@@ -111,6 +110,7 @@ class AiwatchApp(App[None]):
         self._next_refresh: Timer | None = None
         self._landed: set[str] = set()  # tickers the running refresh has reported on
         self._apply_timer: Timer | None = None  # pending repaint of what landed
+        self._refresh_starts = 0  # refreshes asked for: a deferred start runs only if the last
 
     @property
     def shares(self) -> tuple[CloudShare, ...]:
@@ -130,7 +130,7 @@ class AiwatchApp(App[None]):
                                      *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
-        self.start_refresh(force=self.services.force_first_refresh)
+        self.start_refresh(force=self.services.force_first_refresh, after_paint=True)
         if not self.is_headless:  # not in tests: their event loop and process are shared
             # What start-up built lives as long as the app: out of the collector's full
             # passes, which cost ~110 ms each at 100 cards while a refresh lands (profiled).
@@ -168,9 +168,10 @@ class AiwatchApp(App[None]):
                                   [*extra, *self.problems, *self.snapshot.problems,
                                    *self.notes_problems])
 
-    def start_refresh(self, force: bool = False) -> None:
+    def start_refresh(self, force: bool = False, after_paint: bool = False) -> None:
         """Ask Yahoo for what is stale, in a fetch run apart from the UI (a child process);
-        the UI keeps running meanwhile."""
+        the UI keeps running meanwhile. `after_paint` (start-up): the fetch starts once the
+        first frame is on screen, so its process never competes with that frame."""
         if self._next_refresh is not None:
             self._next_refresh.stop()
             self._next_refresh = None
@@ -181,7 +182,16 @@ class AiwatchApp(App[None]):
         self._landed = set()
         self.refresh_note = self._progress()
         self._update_status()
-        self._refresh_worker(force)
+        self._refresh_starts += 1
+        if after_paint:
+            self.call_after_refresh(self._start_if_latest, self._refresh_starts, force)
+        else:
+            self._refresh_worker(force)
+
+    def _start_if_latest(self, start: int, force: bool) -> None:
+        """The deferred start-up fetch, unless a refresh (`r`) was asked for meanwhile."""
+        if start == self._refresh_starts:
+            self._refresh_worker(force)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def _refresh_worker(self, force: bool) -> None:
@@ -434,6 +444,7 @@ class AiwatchApp(App[None]):
 
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen
+        from aiwatch.screens.help import HelpScreen
         from aiwatch.screens.notes import NotesScreen
 
         if isinstance(self.screen, HelpScreen):

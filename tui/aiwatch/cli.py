@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from aiwatch import locations
 from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
 from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
-from aiwatch.sources.yahoo import YahooSource
 from aiwatch.store.cache import Cache
 from aiwatch.store.config import (
     load_config,
@@ -119,6 +118,8 @@ def make_app(
     snapshot = load_snapshot(user_dir=locations.user_data_files_dir())
     fetcher: Fetcher | None = None
     if session is not None and not offline:
+        from aiwatch.sources.yahoo import YahooSource
+
         source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
         fetcher = InProcessFetcher(Refresher(cache, source, clock))
     elif not offline:
@@ -149,6 +150,8 @@ def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
     config = load_config(locations.config_file())
     tickers = ([t.strip().upper() for t in args.tickers.split(",") if t.strip()]
                if args.tickers else list(config.tickers))
+    from aiwatch.sources.yahoo import YahooSource  # not in the UI process: see make_app
+
     cache = Cache(locations.cache_file())
     source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
     landed: dict[str, set[str]] = {}

@@ -8,18 +8,25 @@ Good Friday, Memorial Day, Juneteenth, Independence Day, Labor Day, Thanksgiving
 Christmas (a Saturday holiday is observed on the Friday before, a Sunday one on the Monday
 after), and "each market will close early at 1:00 p.m." on the day before Independence Day,
 the day after Thanksgiving and Christmas Eve (when those are trading days).
+Both categories for 2000–2040 are bundled in data/nyse_calendar.json (written from `holidays`
+by scripts/build_calendar.py): importing `holidays` loads every country's and exchange's
+calendar, ~0.25 s of CPU that the first paint (which asks for the last session day) would wait
+for. Years outside the table still come from `holidays`.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 NEW_YORK = ZoneInfo("America/New_York")
 OPEN, CLOSE = time(9, 30), time(16, 0)
 # Every scheduled NYSE early close since 1993 ends at 1:00 p.m. New York time.
 EARLY_CLOSE = time(13, 0)
+CALENDAR = Path(__file__).parent / "data" / "nyse_calendar.json"
 
 
 def market_open(now: datetime) -> bool:
@@ -79,7 +86,18 @@ def _early_closes(year: int) -> frozenset[date]:
 
 
 def _calendar(year: int, category: str) -> frozenset[date]:
-    # Imported on first use, when auto-refresh first asks: keeps ~50 ms off the app's start.
-    import holidays
+    years, days = _bundled()
+    if year in years:
+        return frozenset(day for day in days[category] if day.year == year)
+    import holidays  # a year the bundled table lacks: the whole package, once
 
     return frozenset(holidays.financial_holidays("NYSE", years=year, categories=(category,)))
+
+
+@cache
+def _bundled() -> tuple[range, dict[str, list[date]]]:
+    """The years the bundled table covers, and its "public" and "half_day" days."""
+    table = json.loads(CALENDAR.read_text(encoding="utf-8"))
+    first, last = table["years"]
+    return range(first, last + 1), {category: [date.fromisoformat(day) for day in table[category]]
+                                    for category in ("public", "half_day")}

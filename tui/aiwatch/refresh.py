@@ -21,11 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiwatch.model import Fundamentals, PriceHistory, Quote
-from aiwatch.sources.yahoo import YahooError, YahooSource
 from aiwatch.store.cache import Cache, Kind
+
+if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the Yahoo
+    # modules load in the fetch process only, as the run starts (_Run)
+    from aiwatch.sources.yahoo import YahooError, YahooSource
 
 FIRST_BACKOFF = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
@@ -36,6 +39,7 @@ BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
 A = TypeVar("A")
 R = TypeVar("R")
 V = TypeVar("V")
+P = TypeVar("P", PriceHistory, Quote, Fundamentals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +144,15 @@ class Refresher:
 
     def cached(self, tickers: Iterable[str]) -> dict[str, CachedData]:
         """Whatever the cache has for each ticker; never touches the network."""
-        return {t: CachedData(self._cache.get_history(t), self._cache.get_quote(t),
-                              self._cache.get_fundamentals(t)) for t in tickers}
+        tickers = list(tickers)
+        parts = self._cache.get_all(tickers)  # one query, not three per ticker
+
+        def part(kind: Kind, ticker: str, cls: type[P]) -> P | None:
+            found = parts.get((kind, ticker.upper()))
+            return found if isinstance(found, cls) else None
+
+        return {t: CachedData(part("history", t, PriceHistory), part("quote", t, Quote),
+                              part("fundamentals", t, Fundamentals)) for t in tickers}
 
     def refresh(self, tickers: Iterable[str], force: bool = False, quotes_only: bool = False,
                 on_event: Callable[[FetchEvent], None] = lambda event: None) -> RefreshOutcome:
@@ -245,6 +256,8 @@ class _Run:
 
     def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
         """Charts in batches of PRICE_BATCH, side by side; each batch stored as it lands."""
+        from aiwatch.sources.yahoo import YahooError
+
         batches = [tickers[i:i + PRICE_BATCH] for i in range(0, len(tickers), PRICE_BATCH)]
         for batch, results in self._as_they_land(pool, self._source.fetch_prices, batches):
             if isinstance(results, YahooError):
@@ -264,6 +277,8 @@ class _Run:
 
     def quotes(self, tickers: list[str]) -> None:
         """Quotes alone (their history is fresh): batched, one request per QUOTE_BATCH."""
+        from aiwatch.sources.yahoo import YahooError
+
         if not tickers or self.stopped:
             return
         try:
@@ -281,6 +296,8 @@ class _Run:
         self._land(landed, "prices")
 
     def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
+        from aiwatch.sources.yahoo import YahooError
+
         for ticker, result in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
             if isinstance(result, YahooError):
                 self._fail(ticker, result)
@@ -292,6 +309,8 @@ class _Run:
                       asked: list[A]) -> Iterator[tuple[A, R | YahooError]]:
         """Each item with its answer (or the YahooError it raised), in the order they land;
         items not asked because the run had stopped are left out."""
+        from aiwatch.sources.yahoo import YahooError
+
         futures = {pool.submit(self._unless_stopped, fetch, item): item for item in asked}
         for future in as_completed(futures):
             try:

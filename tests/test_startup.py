@@ -1,0 +1,163 @@
+"""Start-up does only what the first frame needs: modules of other screens and of fetching
+stay unloaded, and the fetch process starts after the first frame is on screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from rich.console import RenderableType
+from textual.screen import Screen
+
+from aiwatch.app import AiwatchApp
+from aiwatch.refresh import FetchEvent
+from aiwatch.screens.watchlist import WatchlistScreen
+from aiwatch.widgets.ticker_card import TickerCard
+
+TUI = str(Path(__file__).resolve().parent.parent / "tui")
+FAKE_FETCH = (sys.executable, str(Path(__file__).parent / "fake_fetch.py"))
+# Loaded only when first needed: other screens, the note editor's TextArea, the detail's chart
+# and table, the Yahoo modules (the fetch process's), the holidays package.
+NOT_AT_START = (
+    "aiwatch.screens.detail", "aiwatch.screens.notes", "aiwatch.screens.help",
+    "aiwatch.screens.sources", "aiwatch.widgets.price_chart", "aiwatch.widgets.earnings_table",
+    "aiwatch.sources.yahoo", "aiwatch.sources.yahoo_wire", "aiwatch.sources.yahoo_map",
+    "textual.widgets._text_area", "textual.widgets._data_table", "textual_plotext", "plotext",
+    "holidays", "yfinance", "pandas", "curl_cffi",
+)
+
+FIRST_FRAME = textwrap.dedent("""
+    import asyncio, sys
+    from dataclasses import replace
+    from datetime import datetime, UTC
+    from aiwatch.cli import make_app
+    from aiwatch.fetcher import SubprocessFetcher
+
+    async def main():
+        app = make_app(clock=lambda: datetime(2026, 11, 25, 15, tzinfo=UTC))
+        app.services = replace(app.services, fetcher=SubprocessFetcher({command!r}))
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert app.screen.cards[0].region.height > 0  # painted
+            await app.workers.wait_for_complete()  # the fetch, from FakeYahoo
+        print(",".join(m for m in {names!r} if m in sys.modules) or "-")
+
+    asyncio.run(main())
+""")
+
+
+def test_the_first_frame_loads_no_other_screen_and_no_fetching(tmp_home: Path) -> None:
+    """The app's own process from start to a painted watchlist (refresh on, through the fetch
+    process): none of the modules only other screens or the fetch need were imported."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([TUI, os.environ.get("PYTHONPATH", "")]))
+    code = FIRST_FRAME.format(names=NOT_AT_START, command=FAKE_FETCH)
+    out = subprocess.run([sys.executable, "-c", code],
+                         capture_output=True, text=True, env=env, check=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "-"
+
+
+class Recording:
+    """A fetcher that only notes when it was asked, and whether the watchlist had been drawn
+    (handed to the terminal: headless, the drawing is dropped there) by then."""
+
+    def __init__(self, app: AiwatchApp) -> None:
+        self.drawn: list[bool] = []  # per frame: whether the cards were in it
+        self.runs: list[tuple[bool, bool]] = []  # (force, a frame had shown the cards)
+        display = app._display
+
+        def counted(screen: Screen[object], renderable: RenderableType | None) -> None:
+            if renderable is not None:
+                self.drawn.append(isinstance(screen, WatchlistScreen) and all(
+                    card.region.height > 0 for card in screen.cards))
+            display(screen, renderable)
+
+        app._display = counted  # type: ignore[method-assign]
+
+    async def run(self, tickers: Sequence[str], force: bool) -> AsyncIterator[FetchEvent]:
+        self.runs.append((force, any(self.drawn)))
+        yield FetchEvent(done=True)
+
+
+async def test_the_fetch_starts_after_the_first_frame(make_test_app) -> None:  # noqa: ANN001
+    app = make_test_app()
+    fetcher = Recording(app)
+    app.services = replace(app.services, fetcher=fetcher)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert fetcher.runs == [(False, True)]
+
+
+async def test_a_refresh_asked_before_the_first_frame_is_the_one_that_runs(
+        make_test_app) -> None:  # noqa: ANN001
+    """`r` pressed while start-up's fetch waits for the first frame: that fetch is dropped,
+    the forced one runs (alone: refreshes never overlap)."""
+    app = make_test_app()
+    fetcher = Recording(app)
+    app.services = replace(app.services, fetcher=fetcher)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.start_refresh(force=False, after_paint=True)
+        app.start_refresh(force=True)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [force for force, _ in fetcher.runs] == [True]
+
+
+async def test_start_up_styles_the_cards_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """Each restyle of the screen styles every card (~60 ms at 100 cards): the grid's width
+    mode is set as the screen is composed, not at the first resize, and the first card takes
+    the focus directly, not after the scrolling body around the cards had it."""
+    from textual.css.stylesheet import Stylesheet
+
+    styled: list[list[str]] = []  # per restyle: the tickers of the cards in it
+    update_nodes = Stylesheet.update_nodes
+
+    def counted(self: Stylesheet, nodes: object, animate: bool = False) -> None:
+        nodes = list(nodes)  # type: ignore[call-overload]
+        styled.append([node.ticker for node in nodes if isinstance(node, TickerCard)])
+        update_nodes(self, nodes, animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-wide") and app.screen.focused is app.screen.cards[0]
+        assert sum("GOOGL" in tickers for tickers in styled) == 1  # the last card
+        await pilot.resize_terminal(100, 45)
+        await pilot.pause()
+        assert app.screen.has_class("-medium") and not app.screen.has_class("-wide")
+
+
+def test_the_cache_is_read_in_one_query(tmp_path: Path) -> None:
+    """Start-up reads every ticker's parts at once (it asked three queries per ticker); what it
+    reads is what the per-part reads give, an unreadable entry left out as they leave it."""
+    from datetime import UTC, date, datetime
+
+    from aiwatch.model import Origin, PriceHistory, Provenance, Quote
+    from aiwatch.refresh import CachedData, Refresher
+    from aiwatch.store.cache import Cache
+
+    cache = Cache(tmp_path / "cache.sqlite3")
+    at = Origin(Provenance.LIVE, datetime(2026, 11, 25, 15, tzinfo=UTC))
+    cache.put_many([PriceHistory("MSFT", (date(2026, 11, 24),), (501.0,), at, currency="USD"),
+                    Quote("MSFT", 502.0, 501.0, "USD", at.as_of, at),
+                    Quote("AMZN", 230.0, 229.0, "USD", at.as_of, at),
+                    Quote("GOOGL", 1e300, 300.0, "USD", at.as_of, at)])  # cannot be shown
+    statements: list[str] = []
+    cache._db.set_trace_callback(statements.append)
+    found = Refresher(cache, None, lambda: at.as_of).cached(["MSFT", "amzn", "GOOGL", "BABA"])
+    assert [s for s in statements if s.startswith("SELECT")] == [
+        "SELECT kind, ticker, payload, fetched_at FROM entries WHERE ticker IN "
+        "('MSFT', 'AMZN', 'GOOGL', 'BABA')"]
+    assert found["amzn"].quote.price == 230.0  # asked as given, read as stored
+    cache._db.set_trace_callback(None)
+    assert found == {t: CachedData(cache.get_history(t), cache.get_quote(t),
+                                   cache.get_fundamentals(t)) for t in found}
+    assert found["MSFT"].quote.price == 502.0 and found["MSFT"].history.closes == (501.0,)
+    assert found["GOOGL"] == CachedData() and found["BABA"] == CachedData()
