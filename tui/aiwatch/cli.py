@@ -199,6 +199,8 @@ def report(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
     cache = Cache(locations.cache_file())
     try:
         if getattr(args, "refresh_first", False) and not args.offline:
+            from aiwatch.sources.yahoo import YahooSource
+
             source = YahooSource(locations.yfinance_cache_dir(), session=session, clock=clock)
             outcome = Refresher(cache, source, clock).refresh(tickers)
             if outcome.message:
