@@ -5,11 +5,14 @@ Point the app at it with AIWATCH_YAHOO_REPLAY=http://127.0.0.1:N (read in source
 every request goes to http://127.0.0.1:N/<yahoo host>/<path>). Any symbol is answered with one
 of the four fixture tickers' files, so a list of 100 tickers refreshes like four do. Each
 request waits `latency` first, as a round trip to Yahoo would. Counts requests per path kind.
+fc.yahoo.com sets Yahoo's cookie, as Yahoo does, so yfinance asks for it once, not before every
+call (sources/yahoo_wire.py `keep_cookies` files it under .yahoo.com, as curl would have).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import threading
 import time
 from collections import Counter
@@ -21,6 +24,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "yaho
 KNOWN = ("AMZN", "BABA", "GOOGL", "MSFT")
 JSON = "application/json"
 NOT_FOUND = b"<html><body>Not Found</body></html>"
+SUMMARY_FILES = {"earningsHistory": "earnings_history", "calendarEvents": "calendar_events"}
+# What fc.yahoo.com sets (and yfinance keeps on disk): with it, yfinance asks for no cookie again
+COOKIE = ("A3=d=AQABBLt5replay&S=AQAAAreplay; Max-Age=31557600; Domain=.yahoo.com; Path=/; "
+          "SameSite=None; Secure; HttpOnly")
 
 
 def fixture_symbol(symbol: str) -> str:
@@ -40,9 +47,7 @@ def answer(path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
     if rest.startswith("/v8/finance/chart/"):
         return read(f"chart_{symbol}_{query.get('range', '1y')}.json")
     if rest.startswith("/v10/finance/quoteSummary/"):
-        module = {"earningsHistory": "earnings_history",
-                  "calendarEvents": "calendar_events"}.get(query.get("modules", ""))
-        return read(f"{module}_{symbol}.json")
+        return summary(query.get("modules", "").split(","), symbol)
     if "/finance/timeseries/" in rest:
         return read(f"income_{symbol}.json")
     if rest == "/calendar/earnings":
@@ -51,6 +56,24 @@ def answer(path: str, query: dict[str, str]) -> tuple[int, bytes, str]:
     if rest == "/v7/finance/quote":
         return 200, b'{"quoteResponse":{"result":[],"error":null}}', JSON
     return 404, NOT_FOUND, "text/html"
+
+
+def summary(modules: list[str], symbol: str) -> tuple[int, bytes, str]:
+    """A quoteSummary answer for several modules: one result holding each, as Yahoo sends."""
+    files = [FIXTURES / f"{SUMMARY_FILES.get(m)}_{symbol}.json" for m in modules]
+    merged: dict[str, object] = {}
+    for path in files:
+        if path.is_file():
+            merged.update(json.loads(path.read_bytes())["quoteSummary"]["result"][0])
+    if not merged:
+        return 404, NOT_FOUND, "text/html"
+    return 200, json.dumps({"quoteSummary": {"result": [merged], "error": None}}).encode(), JSON
+
+
+def kind(path: str) -> str:
+    """What a request is counted as: "fc.yahoo.com", "v8/finance/chart", "calendar/earnings"…"""
+    host, _, rest = path.lstrip("/").partition("/")
+    return host if host == "fc.yahoo.com" else "/".join(rest.split("/")[:3])
 
 
 def read(name: str, content_type: str = JSON) -> tuple[int, bytes, str]:
@@ -88,12 +111,14 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = unquote(parts.path)
         with self.server.lock:
-            self.server.counts["/".join(path.split("/")[2:5])] += 1
+            self.server.counts[kind(path)] += 1
         if self.server.latency:
             time.sleep(self.server.latency)
         status, body, content_type = answer(path, query)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if path.lstrip("/").startswith("fc.yahoo.com"):  # as Yahoo does: a cookie for a year
+            self.send_header("Set-Cookie", COOKIE)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import NOT_FOUND_PAGE, FakeYahoo, _not_found
+from conftest import NOT_FOUND_PAGE, FakeYahoo, _not_found, summary_answer
 from curl_cffi.requests import Response
 
 CAPTURES = Path(__file__).parent / "fixtures" / "captures"
@@ -35,13 +35,22 @@ class CaptureYahoo(FakeYahoo):
         if path.startswith("/v8/finance/chart/"):
             return self._capture(url, CHARTS.get(symbol, ""), "chart_not_found.json", symbol)
         if path.startswith("/v10/finance/quoteSummary/"):
-            name = f"quoteSummary_{query.get('modules')}_{symbol}.json"
-            return self._capture(url, name, "quote_summary_not_found.json", symbol)
+            return self._summary(url, query.get("modules", "").split(","), symbol)
         if "/finance/timeseries/" in path:
             return self._capture(url, f"timeseries_quarterly_{symbol}.json")
         if path == "/calendar/earnings":
             return self._respond(url, 200, NO_TABLE_PAGE, HTML)
         return self._respond(url, 404, NOT_FOUND_PAGE, "text/html")
+
+    def _summary(self, url: str, modules: list[str], symbol: str) -> Response:
+        """The captures of each module asked for, as Yahoo answers for several: one result
+        holding each (each capture is a real answer for one module)."""
+        names = [f"quoteSummary_{module}_{symbol}.json" for module in modules]
+        bodies = [self.bodies[n] if n in self.bodies else (CAPTURES / n).read_bytes()
+                  for n in names if n in self.bodies or (CAPTURES / n).is_file()]
+        if not bodies:
+            return self._respond(url, *_not_found("quote_summary_not_found.json", symbol))
+        return self._respond(url, 200, summary_answer(bodies))
 
     def _capture(self, url: str, name: str, not_found: str = "", symbol: str = "") -> Response:
         if name in self.bodies:

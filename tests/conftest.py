@@ -83,6 +83,7 @@ SOURCED_DATA = Path(__file__).resolve().parent.parent / "data"  # what the fixtu
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 JSON = "application/json;charset=utf-8"
 NOT_FOUND_PAGE = b"<html><body>Not Found</body></html>"
+SUMMARY_FILES = {"earningsHistory": "earnings_history", "calendarEvents": "calendar_events"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -170,6 +171,17 @@ def reset_yfinance() -> None:
     base._tz_info_fetch_ctr = 0
 
 
+def summary_answer(bodies: list[bytes]) -> bytes:
+    """One quoteSummary answer for several modules from one answer per module, as Yahoo
+    sends it: one result holding each module under its name."""
+    import json
+
+    merged: dict[str, object] = {}
+    for body in bodies:
+        merged.update(json.loads(body)["quoteSummary"]["result"][0])
+    return json.dumps({"quoteSummary": {"result": [merged], "error": None}}).encode()
+
+
 def _not_found(name: str, symbol: str) -> tuple[int, bytes]:
     """Yahoo's HTTP 404 answer for a symbol it does not know."""
     return 404, (YAHOO_FIXTURES / name).read_text().replace("{symbol}", symbol).encode()
@@ -200,6 +212,7 @@ class FakeYahoo(Session):
         self.empty: set[str] = set()
         self.gate: threading.Event | None = None  # when set: every request waits for it
         self.quote_symbols: list[str] = []  # the symbols= of each v7 quote request
+        self.alias: dict[str, str] = {}  # symbol -> the fixture ticker whose files answer it
         self._lock = threading.Lock()
 
     def count(self, fragment: str, **params: str) -> int:
@@ -223,7 +236,7 @@ class FakeYahoo(Session):
         return self._answer(url, parts.hostname or "", unquote(parts.path), query)
 
     def _answer(self, url: str, host: str, path: str, query: dict[str, str]) -> Response:
-        symbol = path.rsplit("/", 1)[-1]
+        symbol = self.alias.get(path.rsplit("/", 1)[-1], path.rsplit("/", 1)[-1])
         if host == "fc.yahoo.com":
             self._set_cookie()
             return self._respond(url, 404, NOT_FOUND_PAGE, "text/html")
@@ -235,15 +248,18 @@ class FakeYahoo(Session):
                 f"chart_{symbol}_{range_}")
             return self._file(url, f"{name}.json", _not_found("chart_not_found.json", symbol))
         if path.startswith("/v10/finance/quoteSummary/"):
-            module = {"earningsHistory": "earnings_history",
-                      "calendarEvents": "calendar_events"}.get(query.get("modules", ""))
-            return self._file(url, f"{module}_{symbol}.json",
-                              _not_found("quote_summary_not_found.json", symbol))
+            files = [YAHOO_FIXTURES / f"{SUMMARY_FILES.get(module)}_{symbol}.json"
+                     for module in query.get("modules", "").split(",")]
+            if not any(f.is_file() for f in files):
+                return self._respond(url, *_not_found("quote_summary_not_found.json", symbol))
+            return self._respond(url, 200, summary_answer([f.read_bytes() for f in files
+                                                           if f.is_file()]))
         if "/finance/timeseries/" in path:
             return self._file(url, f"income_{symbol}.json",
                               (200, b'{"timeseries":{"result":[],"error":null}}'))
         if path == "/calendar/earnings":
-            return self._file(url, f"earnings_dates_{query.get('symbol')}.html",
+            page = self.alias.get(query.get("symbol", ""), query.get("symbol"))
+            return self._file(url, f"earnings_dates_{page}.html",
                               content_type="text/html; charset=utf-8")
         if path == "/v7/finance/quote":
             self.quote_symbols.append(query.get("symbols", ""))

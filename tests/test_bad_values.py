@@ -9,8 +9,9 @@ import math
 import sqlite3
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import YAHOO_FIXTURES, FakeYahoo, fixture_quote
@@ -83,22 +84,22 @@ def test_absurd_closes_are_left_out_and_said(source: YahooSource, fake_yahoo: Fa
 
 
 @pytest.mark.probe(54, 55)
-def test_closes_from_a_frame_leave_out_nan_and_inf() -> None:
-    """The mapping itself, on download's (Price, Ticker) frame: gaps are no closes, inf and
-    the rest are counted as left out."""
-    import pandas as pd
+def test_closes_from_a_chart_leave_out_gaps_nan_and_inf() -> None:
+    """The mapping itself, on a chart answer: gaps (null, NaN) are no closes, inf and the
+    rest are counted as left out; each bar is on its market day in the exchange's zone."""
+    from aiwatch.sources.yahoo_map import chart_closes
 
-    from aiwatch.sources.yahoo_map import daily_closes as _closes
+    opens = [datetime(2026, 5, d, 9, 30, tzinfo=ZoneInfo("America/New_York")) for d in range(1, 8)]
+    values = [100.0, None, float("nan"), float("inf"), float("-inf"), 1e308, 101.5]
+    answer = {"chart": {"result": [{
+        "meta": {"exchangeTimezoneName": "America/New_York"},
+        "timestamp": [int(t.timestamp()) for t in opens],
+        "indicators": {"quote": [{"close": values}]}}]}}
 
-    days = pd.date_range("2026-05-01", periods=6, tz="America/New_York")
-    columns = pd.MultiIndex.from_tuples([("Close", "MSFT")], names=["Price", "Ticker"])
-    values = [100.0, float("nan"), float("inf"), float("-inf"), 1e308, 101.5]
-    frame = pd.DataFrame({("Close", "MSFT"): values}, index=days, columns=columns)
-
-    dates, closes, dropped = _closes(frame, "MSFT")
+    dates, closes, dropped = chart_closes(answer)
 
     assert closes == (100.0, 101.5) and dropped == 3
-    assert dates == (date(2026, 5, 1), date(2026, 5, 6))
+    assert dates == (date(2026, 5, 1), date(2026, 5, 7))
 
 
 @pytest.mark.probe(54, 55)

@@ -15,10 +15,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from capture_yahoo import CAPTURES, CaptureYahoo
-from conftest import reset_yfinance
+from conftest import reset_yfinance, summary_answer
 
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.sources.yahoo import PriceData, YahooError, YahooSource
+from aiwatch.sources.yahoo_map import (
+    chart_closes,
+    earnings_quarters,
+    eps_history,
+    income_rows,
+    next_earnings,
+    number,
+)
 
 APRIL_2025 = datetime(2025, 4, 1, 15, tzinfo=UTC)  # after the 2024 reports, before 2025Q1's
 NOVEMBER_2025 = datetime(2025, 11, 27, 15, tzinfo=UTC)  # the day after the AAPL chart's last bar
@@ -233,3 +241,80 @@ async def test_baba_detail_labels_each_rows_eps_currency(make_test_app,
         text = str(legend(summary))
         assert "EPS basis 1: adjusted (non-GAAP) diluted per ADS (USD)" in text
         assert "EPS basis 2: as Yahoo reports it, CNY" in text
+
+
+# --- the mapping reads what yfinance read -----------------------------------------------------
+# The source no longer lets yfinance build frames: it reads Yahoo's JSON itself. On the same
+# real bodies, what it reads must be what yfinance's frames held.
+
+def _yfinance(tmp_path: Path) -> Any:
+    import yfinance
+
+    yfinance.set_tz_cache_location(str(tmp_path / "yfinance"))
+    return yfinance
+
+
+def _summary(symbol: str, *modules: str) -> dict[str, Any]:
+    names = [CAPTURES / f"quoteSummary_{module}_{symbol}.json" for module in modules]
+    return json.loads(summary_answer([n.read_bytes() for n in names if n.is_file()]))
+
+
+@pytest.mark.parametrize("symbol", ["AAPL", "AMZN", "BABA", "EREGL.IS"])
+def test_eps_in_a_combined_summary_is_what_yfinance_reads(
+        symbol: str, tmp_path: Path, capture_yahoo: CaptureYahoo) -> None:
+    frame = _yfinance(tmp_path).Ticker(symbol, session=capture_yahoo).get_earnings_history()
+    theirs = {q.date(): (number(row.get("epsEstimate")), number(row.get("epsActual")))
+              for q, row in frame.iterrows()}
+
+    ours = eps_history(_summary(symbol, "earningsHistory", "calendarEvents"))
+
+    assert {day: (estimate, reported) for day, (estimate, reported, _) in ours.items()} == theirs
+    assert len(theirs) == 4
+
+
+@pytest.mark.parametrize("symbol", ["AMZN", "BABA"])
+def test_revenue_and_net_income_are_what_yfinance_reads(
+        symbol: str, tmp_path: Path, capture_yahoo: CaptureYahoo) -> None:
+    frame = _yfinance(tmp_path).Ticker(symbol, session=capture_yahoo).get_income_stmt(
+        freq="quarterly")
+    theirs = {column.date(): (number(frame.loc["TotalRevenue", column]),
+                              number(frame.loc["NetIncome", column])) for column in frame.columns}
+    answer = json.loads((CAPTURES / f"timeseries_quarterly_{symbol}.json").read_text())
+
+    ours = income_rows(answer)
+
+    assert ours == {day: pair for day, pair in theirs.items() if pair != (None, None)}
+    assert ours[date(2023, 12, 31)][0] == {"AMZN": 169_961e6, "BABA": 260_348e6}[symbol]
+
+
+def test_a_combined_summary_maps_to_babas_quarters_and_next_report() -> None:
+    """Both modules in one answer, as one quoteSummary request now gets them."""
+    summary = _summary("BABA", "earningsHistory", "calendarEvents")
+    income = json.loads((CAPTURES / "timeseries_quarterly_BABA.json").read_text())
+
+    quarters = by_end(earnings_quarters("BABA", summary, income, []))
+    upcoming = next_earnings("BABA", summary, date(2025, 4, 1))
+
+    assert {end: (q.eps_estimate, q.eps_reported, q.eps_currency)
+            for end, q in quarters.items() if q.eps_reported is not None} == {
+        date(2024, 3, 31): (10.23547, 10.14, "CNY"), date(2024, 6, 30): (14.94145, 16.44, "CNY"),
+        date(2024, 9, 30): (14.77243, 15.06, "CNY"), date(2024, 12, 31): (19.37573, 21.39, "CNY")}
+    assert (quarters[date(2023, 9, 30)].revenue, quarters[date(2023, 9, 30)].net_income,
+            quarters[date(2023, 9, 30)].currency) == (224_790e6, 27_847e6, "CNY")
+    assert upcoming is not None
+    assert (upcoming.report_date, upcoming.latest) == (date(2025, 5, 12), date(2025, 5, 16))
+
+
+@pytest.mark.parametrize("name", ["chart_AAPL_1y.json",
+                                  "chart_MSFT_2021-02_to_2022-01_dividends.json"])
+def test_closes_in_a_real_chart_are_what_yfinance_reads(
+        name: str, tmp_path: Path, capture_yahoo: CaptureYahoo) -> None:
+    symbol = name.split("_")[1]
+    frame = _yfinance(tmp_path).Ticker(symbol, session=capture_yahoo).history(
+        period="1y", interval="1d", auto_adjust=False, actions=False)
+    theirs = {stamp.date(): float(close) for stamp, close in frame["Close"].dropna().items()}
+
+    dates, closes, dropped = chart_closes(json.loads((CAPTURES / name).read_text()))
+
+    assert dict(zip(dates, closes, strict=True)) == theirs and dropped == 0
+    assert len(theirs) > 200

@@ -6,6 +6,7 @@ Real Cache, real YahooSource and yfinance; Yahoo is FakeYahoo (conftest) at the 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -97,10 +98,47 @@ def test_the_first_run_fetches_everything_and_caches_it(
         assert cached.closes[-1] == last_close(ticker)
         assert (cached.origin.kind, cached.origin.as_of) == (Provenance.CACHED, clock.now)
         assert cache.fetched_at("fundamentals", ticker) == clock.now
-    # A cold start: the tz lookup costs one more chart request per ticker, then 4 for earnings.
-    assert fake_yahoo.count("/v8/finance/chart/", range="1y") == 4
-    assert fake_yahoo.count("/v8/finance/chart/", range="1d") == 4
-    assert data_requests(fake_yahoo) == 8 + 4 * 4
+    assert requests_by_kind(fake_yahoo) == COLD_REFRESH
+
+
+# A cold ticker costs four requests: its 1-year chart (the quote comes with it), one
+# quoteSummary for both modules, its quarterly income and its earnings-calendar page. The
+# cookie and crumb are asked for once per process, not per request.
+COLD_REFRESH = {"chart 1y": 4, "quoteSummary earningsHistory,calendarEvents": 4,
+                "timeseries quarterlyTotalRevenue,quarterlyNetIncome": 4,
+                "calendar/earnings": 4, "fc.yahoo.com": 1, "getcrumb": 1}
+
+
+def requests_by_kind(fake: FakeYahoo) -> dict[str, int]:
+    """Every request the fake saw, by what was asked: no request goes uncounted."""
+    kinds: Counter[str] = Counter()
+    for seen in fake.seen:
+        if "/v8/finance/chart/" in seen.url:
+            kinds[f"chart {seen.params.get('range')}"] += 1
+        elif "/quoteSummary/" in seen.url:
+            kinds[f"quoteSummary {seen.params.get('modules')}"] += 1
+        elif "/timeseries/" in seen.url:
+            kinds[f"timeseries {seen.params.get('type')}"] += 1
+        else:
+            kinds[next(k for k in ("calendar/earnings", "fc.yahoo.com", "getcrumb",
+                                   "v7/finance/quote", "") if k in seen.url) or seen.url] += 1
+    return dict(kinds)
+
+
+def test_a_cold_refresh_of_12_tickers_costs_four_requests_each(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    """12 tickers (each fixture ticker three times over, under other names): the count per
+    ticker holds past the pool's size, and a tz lookup or a cookie per call would show."""
+    many = [f"{t}{n}" for n in range(3) for t in TICKERS]
+    for name in many:  # T0..: answered with the fixture ticker's files
+        fake_yahoo.alias[name] = name[:-1]
+
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(many)
+
+    assert (outcome.message, dict(outcome.errors)) == ("", {})
+    assert list(outcome.histories) == list(outcome.fundamentals) == many
+    assert requests_by_kind(fake_yahoo) == {
+        kind: count * 3 if count == 4 else count for kind, count in COLD_REFRESH.items()}
 
 
 def test_a_fresh_cache_makes_no_request(filled: Refresher, fake_yahoo: FakeYahoo,
@@ -143,9 +181,9 @@ def test_a_quote_only_refresh_of_100_tickers_asks_twice(
 
     outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(many, quotes_only=True)
 
-    assert fake_yahoo.count("/v7/finance/quote") == 2
+    assert requests_by_kind(fake_yahoo) == {"v7/finance/quote": 2, "fc.yahoo.com": 1,
+                                            "getcrumb": 1}
     assert [len(s.split(",")) for s in fake_yahoo.quote_symbols] == [50, 50]
-    assert data_requests(fake_yahoo) == fake_yahoo.count("/v8/finance/chart/") == 0
     assert list(outcome.quotes) == TICKERS  # the others Yahoo has no quote for
     assert outcome.errors["T000"] == "no quote from Yahoo for T000"
     assert cache.get_quote("MSFT").price == fixture_quote("MSFT")[0]
@@ -184,6 +222,22 @@ def test_a_timeout_keeps_the_last_good_data(filled: Refresher, fake_yahoo: FakeY
 
     assert outcome.message == "timed out after 5 s"
     assert filled.cached(TICKERS) == before
+
+
+@pytest.mark.probe(53)
+def test_a_rate_limit_on_a_cold_refresh_of_100_tickers_costs_one_chart_request(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    """The first chart is asked alone: a 429 there stops the run before the pool asks more."""
+    many = [*TICKERS, *(f"T{n:03d}" for n in range(96))]
+    fake_yahoo.status = 429
+
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(many)
+
+    assert outcome.message == "Yahoo rate limit (429) — backing off 60 s"
+    assert outcome.backoff_until == clock.now + timedelta(seconds=60)
+    assert dict(outcome.errors) == dict.fromkeys(many, "Yahoo rate limit (429)")
+    assert fake_yahoo.count("/v8/finance/chart/") == 1
+    assert data_requests(fake_yahoo) == 1
 
 
 @pytest.mark.probe(53)
@@ -232,7 +286,7 @@ def test_force_fetches_even_when_fresh(filled: Refresher, fake_yahoo: FakeYahoo)
     outcome = filled.refresh(["MSFT"], force=True)
 
     assert list(outcome.histories) == list(outcome.fundamentals) == ["MSFT"]
-    assert data_requests(fake_yahoo) == before + 1 + 4
+    assert data_requests(fake_yahoo) == before + 1 + 3  # chart; summary, income, calendar
 
 
 def test_an_unknown_ticker_fails_alone(cache: Cache, fake_yahoo: FakeYahoo, clock: Clock,

@@ -17,12 +17,20 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SOURCED_DATA, FakeYahoo, NetworkBlocked, fixture_quote, reset_yfinance
+from conftest import (
+    SOURCED_DATA,
+    YAHOO_FIXTURES,
+    FakeYahoo,
+    NetworkBlocked,
+    fixture_quote,
+    reset_yfinance,
+)
 from curl_cffi.requests import Session
 from curl_cffi.requests import exceptions as curl
 
 from aiwatch.model import Provenance
 from aiwatch.sources.yahoo import PriceData, YahooError, YahooSource
+from aiwatch.sources.yahoo_map import number, report_rows
 
 TICKERS = ["BABA", "AMZN", "MSFT", "GOOGL"]
 MAY_1 = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -175,7 +183,7 @@ def test_yfinance_keeps_its_caches_in_our_dir(source: YahooSource, tmp_path: Pat
                                               tmp_home: Path) -> None:
     source.fetch_prices(["MSFT"])
 
-    assert (tmp_path / "yfinance" / "tkr-tz.db").is_file()
+    assert (tmp_path / "yfinance" / "cookies.db").is_file()  # Yahoo's cookie, for next time
     assert not list(tmp_home.rglob("py-yfinance"))
 
 
@@ -301,3 +309,40 @@ def test_a_silent_server_is_cut_off(silent_server: int, tmp_path: Path, fixed_no
     assert caught.value.kind == "timeout"
     assert str(caught.value) == "timed out after 1 s"
     assert monotonic() - started < 6
+
+
+# --- the earnings-calendar page, read without yfinance's frame --------------------------------
+
+@pytest.mark.parametrize("ticker", TICKERS)
+def test_the_calendar_page_reads_as_yfinance_read_it(ticker: str, tmp_path: Path,
+                                                     fake_yahoo: FakeYahoo) -> None:
+    import yfinance
+
+    yfinance.set_tz_cache_location(str(tmp_path / "yfinance"))
+    frame = yfinance.Ticker(ticker, session=fake_yahoo).get_earnings_dates(limit=12)
+    theirs = sorted((stamp.date(), number(row["EPS Estimate"]), number(row["Reported EPS"]))
+                    for stamp, row in frame.iterrows())
+    page = (YAHOO_FIXTURES / f"earnings_dates_{ticker}.html").read_text(encoding="utf-8")
+
+    assert report_rows(page) == theirs
+    assert len(theirs) >= 7
+
+
+def test_the_calendar_page_reads_cells_through_their_markup() -> None:
+    """Yahoo's cells wrap their text in links and spans; "-" is no figure; the first table is
+    the one; a row without a date is left out."""
+    page = (
+        "<html><body><table><thead><tr><th><span>Symbol</span></th><th>Company</th>"
+        "<th>Earnings Date</th><th>EPS Estimate</th><th>Reported EPS</th>"
+        "<th>Surprise (%)</th></tr></thead><tbody>"
+        '<tr><td><a href="/quote/MSFT">MSFT</a></td><td>Microsoft\n Corporation</td>'
+        "<td><span>July 29, 2026</span> <span>at 4 PM EDT</span></td><td>4.10</td>"
+        "<td>-</td><td>-</td></tr>"
+        "<tr><td>MSFT</td><td>Microsoft</td><td>January 28, 2026 at 4 PM EST</td>"
+        "<td>1,003.97</td><td><b>4.14</b></td><td>+4.28</td></tr>"
+        "<tr><td>MSFT</td><td>Microsoft</td><td>-</td><td>1</td><td>2</td><td>3</td></tr>"
+        "</tbody></table><table><tr><th>Earnings Date</th></tr></table></body></html>")
+
+    assert report_rows(page) == [(date(2026, 1, 28), 1003.97, 4.14),
+                                 (date(2026, 7, 29), 4.10, None)]
+    assert report_rows("<html><p>No results for this symbol.</p></html>") == []

@@ -35,4 +35,29 @@ def test_requests_go_to_the_replay_with_any_symbol(tmp_path: Path,
     data = prices["T07"]
     assert isinstance(data, PriceData)
     assert data.quote.ticker == "T07" and data.quote.price > 0
-    assert replay.counts["v8/finance/chart"] >= 1
+    assert replay.counts["v8/finance/chart"] == 1
+
+
+@pytest.mark.allow_loopback
+def test_the_replay_sets_yahoos_cookie_so_it_is_asked_for_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with Yahoo: one cookie and one crumb for the process, then only data requests."""
+    reset_yfinance()
+    replay = Replay().start()
+    monkeypatch.setenv(REPLAY_ENV, replay.base)
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        source = YahooSource(tmp_path / "yf", clock=lambda: NOW)
+        prices = source.fetch_prices(["T07", "T08", "T09"])
+        fundamentals = source.fetch_fundamentals("T07")
+    finally:
+        replay.shutdown()
+        replay.server_close()
+        reset_yfinance()
+    assert all(isinstance(p, PriceData) for p in prices.values())
+    assert fundamentals.quarters
+    assert dict(replay.counts) == {
+        "fc.yahoo.com": 1, "v1/test/getcrumb": 1, "v8/finance/chart": 3,
+        "v10/finance/quoteSummary": 1, "ws/fundamentals-timeseries/v1": 1,
+        "calendar/earnings": 1}

@@ -4,8 +4,9 @@
 only reads the cache. Only what is older than its time-to-live is fetched: stale histories as
 charts (prices of every ticker before any fundamentals), stale quotes on a fresh history in
 batched quote requests, then fundamentals; a bounded pool of WORKERS runs the requests, and
-each result is written to the cache as it lands (one transaction per batch) and reported as a
-`FetchEvent`. A failure leaves the cache's last good data alone and comes back as messages.
+what has landed is written to the cache together (one transaction for all that landed while
+the last write ran) and reported as a `FetchEvent` per ticker. A failure leaves the cache's
+last good data alone and comes back as messages.
 A run stopped by a rate limit (HTTP 429), no network or a timeout starts a back-off that
 doubles (60 s to 15 min) while the failures go on and ends at the first run that is not
 stopped; during it refresh() makes no request at all, except that a forced refresh (`r`) still
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
@@ -28,13 +29,12 @@ from aiwatch.store.cache import Cache, Kind
 
 if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the Yahoo
     # modules load in the fetch process only, as the run starts (_Run)
-    from aiwatch.sources.yahoo import YahooError, YahooSource
+    from aiwatch.sources.yahoo import PriceData, YahooError, YahooSource
 
 FIRST_BACKOFF = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
 STOPPING = ("offline", "timeout", "rate_limited")  # kinds after which asking more is pointless
 WORKERS = 4  # concurrent requests: well within what Yahoo takes from one client
-PRICE_BATCH = 10  # tickers per chart download; batches run side by side
 BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
 A = TypeVar("A")
 R = TypeVar("R")
@@ -252,19 +252,26 @@ class _Run:
         self.fundamentals_done: dict[str, Fundamentals] = {}
         self.errors: dict[str, str] = {}
         self.stopped: str = ""  # the YahooError kind that ended the run early
-        self._stopped_message = ""
+        self._stopped_by: YahooError | None = None
 
     def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
-        """Charts in batches of PRICE_BATCH, side by side; each batch stored as it lands."""
+        """One chart per ticker, side by side; what has landed is stored together. The first
+        ticker is asked alone: offline or rate-limited, one request says so (and it sets up
+        the cookie and crumb the others wait for anyway)."""
+        fetch = self._source.fetch_prices
+        for asked in (tickers[:1], tickers[1:]):
+            if self._stopped_by is not None:  # the first one's error is every chart's
+                self._stop(self._stopped_by, asked)
+                return
+            self._land_prices(self._as_they_land(pool, lambda t: fetch([t])[t], asked,
+                                                 stops=True))
+
+    def _land_prices(self, groups: Iterable[list[tuple[str, PriceData | YahooError]]]) -> None:
         from aiwatch.sources.yahoo import YahooError
 
-        batches = [tickers[i:i + PRICE_BATCH] for i in range(0, len(tickers), PRICE_BATCH)]
-        for batch, results in self._as_they_land(pool, self._source.fetch_prices, batches):
-            if isinstance(results, YahooError):
-                self._stop(results, batch)
-                continue
-            landed = []
-            for ticker, result in results.items():
+        for group in groups:
+            landed: list[PriceHistory | Quote | Fundamentals] = []
+            for ticker, result in group:
                 if isinstance(result, YahooError):
                     self._fail(ticker, result)
                     continue
@@ -298,28 +305,42 @@ class _Run:
     def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
         from aiwatch.sources.yahoo import YahooError
 
-        for ticker, result in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
-            if isinstance(result, YahooError):
-                self._fail(ticker, result)
-                continue
-            self.fundamentals_done[ticker] = result
-            self._land([result], "fundamentals")
+        for group in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
+            landed: list[PriceHistory | Quote | Fundamentals] = []
+            for ticker, result in group:
+                if isinstance(result, YahooError):
+                    self._fail(ticker, result)
+                    continue
+                self.fundamentals_done[ticker] = result
+                landed.append(result)
+            self._land(landed, "fundamentals")
 
-    def _as_they_land(self, pool: ThreadPoolExecutor, fetch: Callable[[A], R],
-                      asked: list[A]) -> Iterator[tuple[A, R | YahooError]]:
-        """Each item with its answer (or the YahooError it raised), in the order they land;
-        items not asked because the run had stopped are left out."""
+    def _as_they_land(self, pool: ThreadPoolExecutor, fetch: Callable[[str], R],
+                      asked: list[str], stops: bool = False,
+                      ) -> Iterator[list[tuple[str, R | YahooError]]]:
+        """The tickers with their answers (or the YahooError raised), a group at a time: all
+        that landed while the last group was stored, so a write serves many. With `stops`
+        a raised YahooError (the call failed as a whole) stops the run instead. Tickers not
+        asked because the run had stopped are left out."""
         from aiwatch.sources.yahoo import YahooError
 
         futures = {pool.submit(self._unless_stopped, fetch, item): item for item in asked}
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except YahooError as exc:
-                yield futures[future], exc
-                continue
-            if result is not None:
-                yield futures[future], result
+        pending: set[Future[R | None]] = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            group: list[tuple[str, R | YahooError]] = []
+            for future in (f for f in futures if f in done):  # in the order asked
+                try:
+                    result = future.result()
+                except YahooError as exc:
+                    if stops:
+                        self._stop(exc, [futures[future]])
+                    else:
+                        group.append((futures[future], exc))
+                    continue
+                if result is not None:
+                    group.append((futures[future], result))
+            yield group
 
     def _unless_stopped(self, fetch: Callable[[A], R], arg: A) -> R | None:
         """Ask only while the run goes on: after a 429 or a dead network nothing more is."""
@@ -327,6 +348,8 @@ class _Run:
 
     def _land(self, parts: list[PriceHistory | Quote | Fundamentals], kind: str) -> None:
         """Store the parts in one transaction, then tell which tickers have them."""
+        if not parts:
+            return
         self._cache.put_many(parts)
         for ticker in dict.fromkeys(part.ticker for part in parts):
             self._on_event(FetchEvent(ticker, kind))
@@ -343,11 +366,13 @@ class _Run:
             self.errors[ticker] = str(error)
             self._on_event(FetchEvent(ticker, error=str(error)))
         if not self.stopped:
-            self.stopped, self._stopped_message = error.kind, str(error)
+            self.stopped, self._stopped_by = error.kind, error
 
     def summary(self) -> str:
         """The status-bar message: what stopped the run, else each distinct ticker failure."""
-        return self._stopped_message or "; ".join(dict.fromkeys(self.errors.values()))
+        if self._stopped_by is not None:
+            return str(self._stopped_by)
+        return "; ".join(dict.fromkeys(self.errors.values()))
 
     def outcome(self, order: list[str], message: str,
                 backoff_until: datetime | None = None) -> RefreshOutcome:

@@ -1,10 +1,11 @@
-"""Live prices and earnings from Yahoo Finance, through yfinance.
+"""Live prices and earnings from Yahoo Finance, through yfinance's data session.
 
-The only module that imports yfinance or pandas, and only inside functions: importing it is
-free, so a process paints or starts before any of them loads. yfinance does the talking
-(cookie, crumb, consent, URLs) and the parsing into frames; every request it makes on our
-session passes through the wire (yahoo_wire), and the answers become model objects in
-yahoo_map.
+The only module that imports yfinance, and only inside functions: importing it is free, so a
+process paints or starts before yfinance (and the pandas it loads) does. yfinance's data
+session does the talking (cookie, crumb, consent); every request passes through the wire
+(yahoo_wire), which keeps the answers, and yahoo_map turns them into model objects: no frame
+is built. A cold ticker costs four requests: its 1-year chart (the quote comes with it), one
+quoteSummary (two modules), one timeseries and the earnings-calendar page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import errno
 import logging
 import threading
-import warnings
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any
 from aiwatch.model import Fundamentals, Origin, PriceHistory, Provenance, Quote
 from aiwatch.sources.yahoo_map import (
     US_MARKET,
-    Report,
+    chart_closes,
     chart_meta,
     chart_quote,
-    daily_closes,
     earnings_quarters,
-    eps_currencies,
+    first_result,
     next_earnings,
     report_rows,
     v7_quotes,
@@ -36,20 +35,29 @@ from aiwatch.sources.yahoo_map import (
 from aiwatch.sources.yahoo_wire import (
     ErrorKind,
     Wire,
+    ask,
     default_session,
-    is_calendar,
+    is_calendar_page,
     is_chart,
-    is_eps_history,
     is_income,
+    is_quote,
+    is_summary,
 )
 from aiwatch.text import currency_code
 
 if TYPE_CHECKING:
-    import pandas as pd
     from curl_cffi.requests import Session
 
 QUOTE_URL = "https://query1.finance.yahoo.com/v7/finance/quote"
 QUOTE_BATCH = 50  # tickers per quote request
+CHART_URL = "https://query2.finance.yahoo.com/v8/finance/chart/"
+SUMMARY_URL = "https://query2.finance.yahoo.com/v10/finance/quoteSummary/"
+TIMESERIES_URL = ("https://query2.finance.yahoo.com/ws/fundamentals-timeseries/v1/finance/"
+                  "timeseries/")
+CALENDAR_URL = "https://finance.yahoo.com/calendar/earnings"  # the page of report dates
+SUMMARY_MODULES = "earningsHistory,calendarEvents"  # EPS per quarter; the next report date
+INCOME_TYPES = "quarterlyTotalRevenue,quarterlyNetIncome"
+INCOME_SINCE = 1483142400  # 2016-12-31, as yfinance asks: Yahoo gives at most 5 quarters
 
 
 class YahooError(Exception):
@@ -89,7 +97,7 @@ class YahooSource:
         self._configured = False
 
     def fetch_prices(self, tickers: Iterable[str]) -> dict[str, PriceData | YahooError]:
-        """A year of daily closes plus the latest quote per ticker, from one `download` call.
+        """A year of daily closes plus the latest quote per ticker: one chart request each.
 
         A ticker Yahoo has no prices for maps to its own YahooError; raises YahooError when
         nothing came back because the network, a timeout or a rate limit stopped the call.
@@ -98,9 +106,10 @@ class YahooSource:
         if not symbols:
             return {}
         self._wire.begin()
-        frame = self._download(symbols)
+        for symbol in symbols:
+            self._ask(CHART_URL + symbol, {"range": "1y", "interval": "1d"}, quiet=True)
         origin = Origin(Provenance.LIVE, self._clock())
-        results = {s: self._price_data(s, frame, origin) for s in symbols}
+        results = {s: self._price_data(s, origin) for s in symbols}
         failure = self._wire.failure()
         if failure and all(isinstance(r, YahooError) for r in results.values()):
             raise self._transport_error(failure)
@@ -117,11 +126,11 @@ class YahooSource:
         for start in range(0, len(symbols), QUOTE_BATCH):
             batch = symbols[start:start + QUOTE_BATCH]
             self._wire.begin()
-            answer = self._quote_answer(batch)
+            self._ask(QUOTE_URL, {"symbols": ",".join(batch)})
             failure = self._wire.failure()
             if failure:
                 raise self._transport_error(failure)
-            found = v7_quotes(answer, Origin(Provenance.LIVE, self._clock()))
+            found = v7_quotes(self._wire.answer(is_quote), Origin(Provenance.LIVE, self._clock()))
             results.update({s: found.get(s) or YahooError("empty", f"no quote from Yahoo for {s}")
                             for s in batch})
         return results
@@ -129,72 +138,56 @@ class YahooSource:
     def fetch_fundamentals(self, ticker: str) -> Fundamentals:
         """Quarterly EPS (estimate and reported), revenue, net income, report dates, next date.
 
-        Four requests: earningsHistory and calendarEvents (quoteSummary), the quarterly income
-        statement (fundamentals-timeseries) and the earnings-calendar page (report dates).
+        Three requests: earningsHistory and calendarEvents in one quoteSummary, quarterly
+        revenue and net income (fundamentals-timeseries), the earnings-calendar page (report
+        dates).
         """
         symbol = ticker.upper()
         self._wire.begin()
-        eps, income, reports = self._fundamental_frames(symbol)
+        self._ask(SUMMARY_URL + symbol, {"modules": SUMMARY_MODULES, "formatted": "false",
+                                         "corsDomain": "finance.yahoo.com", "symbol": symbol})
+        self._ask(TIMESERIES_URL + symbol, {
+            "symbol": symbol, "type": INCOME_TYPES, "period1": str(INCOME_SINCE),
+            "period2": str((int(self._clock().timestamp()) // 86400 + 1) * 86400)})
+        self._ask(CALENDAR_URL, {"symbol": symbol, "offset": "0", "size": "25"})
+        reports = report_rows(self._wire.text(is_calendar_page(symbol)))
         failure = self._wire.failure()
         if failure:
             raise self._transport_error(failure)
         now = self._clock()
         today = now.astimezone(US_MARKET).date()
-        quarters = earnings_quarters(symbol, eps, income, [r for r in reports if r[0] <= today],
-                             self._wire.answer(is_income(symbol)),
-                             eps_currencies(self._wire.answer(is_eps_history(symbol))))
-        upcoming = next_earnings(symbol, self._wire.answer(is_calendar(symbol)), today)
+        summary = self._wire.answer(is_summary(symbol))
+        quarters = earnings_quarters(symbol, summary, self._wire.answer(is_income(symbol)),
+                                     [r for r in reports if r[0] <= today])
+        upcoming = next_earnings(symbol, summary, today)
         not_found = self._wire.saw_status(404)
         if not quarters:
             if not_found:
                 raise YahooError("unknown_ticker", f"unknown symbol {symbol}")
+            if first_result(summary, "quoteSummary") is None:
+                raise _not_understood()
             raise YahooError("empty", f"no earnings data from Yahoo for {symbol}")
         return Fundamentals(symbol, quarters, Origin(Provenance.LIVE, now), upcoming)
 
-    def _download(self, symbols: list[str]) -> pd.DataFrame | None:
+    def _ask(self, url: str, params: dict[str, str], quiet: bool = False) -> None:
+        """One request; its answer lands on the wire. `quiet`: a transport failure is left for
+        the caller to read from the wire (one ticker's chart among several)."""
         yf = self._yfinance()
         try:
-            # One ticker after the other: yfinance's threads race to create its tz
-            # database ("database is locked"), and a background refresh need not hurry.
-            return yf.download(symbols, period="1y", interval="1d", auto_adjust=False,
-                               actions=False, session=self._http(), progress=False,
-                               threads=False, timeout=self._timeout)
-        except Exception as exc:  # yfinance scrapes: an odd answer can break it anywhere
-            raise self._unexpected(exc) from exc
+            ask(yf, self._http(), url, params, self._timeout)
+        except Exception as exc:  # yfinance's own handling can break on an odd answer
+            if not quiet:
+                raise self._unexpected(exc) from exc
 
-    def _quote_answer(self, symbols: list[str]) -> dict[str, Any]:
-        yf = self._yfinance()
-        try:  # yfinance's data session: it brings the cookie and crumb Yahoo wants
-            answer = yf.data.YfData(session=self._http()).get_raw_json(
-                QUOTE_URL, params={"symbols": ",".join(symbols)}, timeout=self._timeout)
-        except Exception as exc:  # as in _download
-            raise self._unexpected(exc) from exc
-        return answer if isinstance(answer, dict) else {}
 
-    def _fundamental_frames(self, symbol: str) -> tuple[pd.DataFrame, pd.DataFrame, list[Report]]:
-        yf = self._yfinance()
-        _forget_memo(yf)
-        try:
-            ticker = yf.Ticker(symbol, session=self._http())
-            eps = ticker.get_earnings_history()
-            income = ticker.get_income_stmt(freq="quarterly")
-            # Read from the wire instead: yfinance's dict drops whether the date is
-            # confirmed, and turns the timestamp into a date in this machine's time zone.
-            ticker.get_calendar()
-            reports = report_rows(ticker.get_earnings_dates(limit=12))
-        except Exception as exc:  # as in _download
-            raise self._unexpected(exc) from exc
-        return eps, income, reports
-
-    def _price_data(self, symbol: str, frame: pd.DataFrame | None,
-                    origin: Origin) -> PriceData | YahooError:
-        dates, closes, dropped = daily_closes(frame, symbol)
+    def _price_data(self, symbol: str, origin: Origin) -> PriceData | YahooError:
+        answer = self._wire.answer(is_chart(symbol, "1y"))
+        dates, closes, dropped = chart_closes(answer)
         if not closes:
             if dropped:
                 return YahooError("empty", f"Yahoo's {dropped} prices for {symbol} are all "
                                   "unusable (not above zero, infinite or absurd)")
             return self._chart_error(symbol)
-        answer = self._wire.answer(is_chart(symbol, "1y"))
         currency = currency_code(chart_meta(answer).get("currency"))
         note = f"{dropped} unusable closes from Yahoo left out" if dropped else ""
         history = PriceHistory(symbol, dates, closes, origin, note, currency)
@@ -209,8 +202,10 @@ class YahooSource:
             return self._transport_error(exchange.failure)
         if exchange.status == 404:
             return YahooError("unknown_ticker", f"unknown symbol {symbol}")
-        if exchange.status == 200:
+        if exchange.status == 200 and first_result(self._wire.answer(is_chart(symbol)), "chart"):
             return YahooError("empty", f"no prices from Yahoo for {symbol}")
+        if exchange.status == 200:
+            return _not_understood()
         return YahooError("error", f"Yahoo answered HTTP {exchange.status} for {symbol}")
 
     def _transport_error(self, kind: ErrorKind) -> YahooError:
@@ -236,7 +231,6 @@ class YahooSource:
     def _yfinance(self) -> Any:
         import yfinance
 
-        _quiet_pandas()  # every fetch: a test harness may have reset the filters meanwhile
         with self._setting_up:
             self._configure(yfinance)
         return yfinance
@@ -250,6 +244,11 @@ class YahooSource:
             self._configured = True
 
 
+def _not_understood() -> YahooError:
+    """An HTTP 200 answer without Yahoo's shape: a portal's page, garbage, a cut-off body."""
+    return YahooError("error", "Yahoo answer not understood (not a Yahoo answer)")
+
+
 def _disk_full(exc: BaseException | None) -> bool:
     """Whether `exc`, or an error it came from, is a full disk (ENOSPC, SQLITE_FULL)."""
     seen = 0
@@ -260,27 +259,8 @@ def _disk_full(exc: BaseException | None) -> bool:
     return False
 
 
-def _forget_memo(yf: Any) -> None:
-    """Drop yfinance's process-long memo of GET answers (the earnings-calendar page among them):
-    a refresh a day later must see that day's answers, not the first ones."""
-    memo = getattr(getattr(yf.data, "YfData", None), "cache_get", None)
-    if memo is not None and hasattr(memo, "cache_clear"):
-        memo.cache_clear()
-
-
 def _silence(logger: logging.Logger) -> None:
     """yfinance logs every failure (ours come back as YahooError): keep it off the terminal."""
     if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
         logger.addHandler(logging.NullHandler())
     logger.propagate = False
-
-
-def _quiet_pandas() -> None:
-    """yfinance trips pandas 3 deprecations on every call: none of them is for our user.
-
-    A standing filter, set before each fetch, rather than warnings.catch_warnings(): that one
-    swaps the process-wide filter list and races with any other thread doing the same.
-    """
-    from pandas.errors import Pandas4Warning
-
-    warnings.filterwarnings("ignore", category=Pandas4Warning, module=r"yfinance(\.|$)")

@@ -1,14 +1,17 @@
-"""From Yahoo's answers (yfinance's frames, the raw JSON kept by the wire) to model objects.
+"""From Yahoo's answers, as the wire kept them (JSON, the earnings-calendar page), to model
+objects.
 
-Pure functions: no I/O, and neither yfinance nor pandas is imported (frames are only read), so
-every rule here is testable with hand-built answers.
+Pure functions: no I/O, neither yfinance nor pandas, so every rule here is testable with
+hand-built answers or real captures.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from html.parser import HTMLParser
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiwatch.model import (
@@ -20,9 +23,6 @@ from aiwatch.model import (
     plausible_price,
 )
 from aiwatch.text import clean, currency_code
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 REPORT_WINDOW = timedelta(days=100)  # a quarter is reported within this long after it ends
 # The close a day change is measured from: the last bar before the quote's day, if it is this
@@ -40,19 +40,22 @@ def number(value: Any) -> float | None:
     return result if math.isfinite(result) else None
 
 
-def daily_closes(frame: pd.DataFrame | None, symbol: str
-            ) -> tuple[tuple[date, ...], tuple[float, ...], int]:
-    """The raw daily closes of one ticker in download's (Price, Ticker) frame, oldest first,
-    and how many were left out as no real price (0, negative, inf, ±1e308: they would break
-    the card's scales, and the cache would replay them on every launch); gaps are no closes."""
-    if frame is None:
-        return (), (), 0
-    try:
-        series = frame["Close"][symbol].dropna()
-    except (KeyError, TypeError):
-        return (), (), 0
-    days = [(t.date(), float(v)) for t, v in series.items()]
-    kept = [(d, c) for d, c in days if plausible_price(c)]
+def chart_closes(answer: dict[str, Any]) -> tuple[tuple[date, ...], tuple[float, ...], int]:
+    """The raw daily closes in a v8 chart answer, oldest first, each on its market day (in
+    the exchange's time zone), and how many were left out as no real price (0, negative, inf,
+    ±1e308: they would break the card's scales, and the cache would replay them on every
+    launch); gaps (null) are no closes. A second bar for one day (Yahoo's live bar) replaces
+    the first, as in yfinance."""
+    result = first_result(answer, "chart") or {}
+    stamps = result.get("timestamp") or []
+    quotes = (result.get("indicators") or {}).get("quote") or [{}]
+    closes = (quotes[0] if isinstance(quotes[0], dict) else {}).get("close") or []
+    zone = _zone(chart_meta(answer).get("exchangeTimezoneName"))
+    days: dict[date, float] = {}
+    for stamp, close in zip(stamps, closes, strict=False):
+        if isinstance(stamp, int) and isinstance(close, int | float) and not math.isnan(close):
+            days[datetime.fromtimestamp(stamp, zone).date()] = float(close)
+    kept = [(d, c) for d, c in sorted(days.items()) if plausible_price(c)]
     return tuple(d for d, _ in kept), tuple(c for _, c in kept), len(days) - len(kept)
 
 
@@ -91,9 +94,17 @@ def v7_quotes(answer: dict[str, Any], origin: Origin) -> dict[str, Quote]:
 
 
 def chart_meta(answer: dict[str, Any]) -> dict[str, Any]:
-    results = (answer.get("chart") or {}).get("result") or [{}]
-    meta = results[0].get("meta") if isinstance(results[0], dict) else None
+    meta = (first_result(answer, "chart") or {}).get("meta")
     return meta if isinstance(meta, dict) else {}
+
+
+def first_result(answer: dict[str, Any], kind: str) -> dict[str, Any] | None:
+    """The first result of a "chart" or "quoteSummary" answer; None when it has none, as no
+    answer of Yahoo's has (Yahoo says "not found" with HTTP 404)."""
+    outer = answer.get(kind)
+    results = outer.get("result") if isinstance(outer, dict) else None
+    first = results[0] if isinstance(results, list) and results else None
+    return first if isinstance(first, dict) else None
 
 
 def _zone(name: object) -> ZoneInfo:
@@ -106,36 +117,94 @@ def _zone(name: object) -> ZoneInfo:
 Report = tuple[date, float | None, float | None]  # report date, EPS estimate, EPS reported
 
 
-def report_rows(frame: pd.DataFrame | None) -> list[Report]:
-    """The earnings-calendar rows, oldest first (yfinance gives None when the page had none)."""
-    if frame is None:
+def report_rows(page: str) -> list[Report]:
+    """The earnings-calendar page's rows, oldest first: its first table, read by the column
+    names yfinance reads ("Earnings Date", "EPS Estimate", "Reported EPS"; "-" is none).
+    The date is the day the page names, in the US market time it states; a row without one
+    is left out, and a page without the table has no rows."""
+    table = _Table()
+    table.feed(page)
+    table.close()
+    if not table.rows:
         return []
-    rows = [(stamp.date(), number(row.get("EPS Estimate")), number(row.get("Reported EPS")))
-            for stamp, row in frame.iterrows() if isinstance(stamp, datetime)]
+    header, *body = table.rows
+    try:
+        day, estimate, reported = (header.index(name) for name in (
+            "Earnings Date", "EPS Estimate", "Reported EPS"))
+    except ValueError:
+        return []
+    rows = []
+    for cells in body:
+        if len(cells) == len(header):
+            with suppress(ValueError):
+                rows.append((_page_day(cells[day]), _page_number(cells[estimate]),
+                             _page_number(cells[reported])))
     return sorted(rows)
 
 
-def earnings_quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, reports: list[Report],
-              income_answer: dict[str, Any],
-              eps_currencies: dict[date, str]) -> tuple[EarningsQuarter, ...]:
+def _page_day(text: str) -> date:
+    """"April 29, 2026 at 4 PM EDT" -> 2026-04-29 (ValueError for anything else)."""
+    return datetime.strptime(text.rsplit(" ", 1)[0], "%B %d, %Y at %I %p").date()
+
+
+def _page_number(text: str) -> float | None:
+    return None if text in ("", "-") else number(text.replace(",", ""))
+
+
+class _Table(HTMLParser):
+    """The text of each cell of the first <table> in a page, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._state = "before"  # before, in, after the first table
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and self._state == "before":
+            self._state = "in"
+        elif self._state == "in" and tag == "tr":
+            self.rows.append([])
+        elif self._state == "in" and tag in ("td", "th") and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._state != "in":
+            return
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._state = "after"
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+Eps = tuple[float | None, float | None, str]  # estimate, reported, currency ("" unstated)
+
+
+def earnings_quarters(symbol: str, summary: dict[str, Any], timeseries: dict[str, Any],
+                      reports: list[Report]) -> tuple[EarningsQuarter, ...]:
     """One EarningsQuarter per quarter end Yahoo named (EPS or income statement), newest first.
 
-    A report-calendar row lends its date, and fills EPS the earnings history lacks, to the
-    quarter that ended within REPORT_WINDOW before it. EPS is in the currency the earnings
-    history states (Alibaba's is RMB per ADS), which may differ from the amounts' currency.
+    `summary` is the quoteSummary answer (its earningsHistory), `timeseries` the quarterly
+    income answer. A report-calendar row lends its date, and fills EPS the earnings history
+    lacks, to the quarter that ended within REPORT_WINDOW before it. EPS is in the currency the
+    earnings history states (Alibaba's is RMB per ADS), which may differ from the amounts'.
     """
-    by_eps = {q.date(): (number(row.get("epsEstimate")), number(row.get("epsActual")))
-              for q, row in eps.iterrows() if isinstance(q, datetime)}
-    by_income = income_rows(income)
+    by_eps = eps_history(summary)
+    by_income = income_rows(timeseries)
     # the calendar page's EPS has no currency of its own: Yahoo quotes a ticker's EPS in one
-    usual_eps_currency = next(iter(eps_currencies.values()), "")
-    currency = financial_currency(income_answer) or usual_eps_currency
+    usual_eps_currency = next((c for _, _, c in by_eps.values() if c), "")
+    currency = financial_currency(timeseries) or usual_eps_currency
     usual_eps_currency = usual_eps_currency or currency
     found = []
     for quarter_end in sorted(by_eps.keys() | by_income.keys(), reverse=True):
         report = next((r for r in reports
                        if quarter_end < r[0] <= quarter_end + REPORT_WINDOW), None)
-        estimate, reported = by_eps.get(quarter_end, (None, None))
+        estimate, reported, eps_currency = by_eps.get(quarter_end, (None, None, ""))
         if report:
             estimate = report[1] if estimate is None else estimate
             reported = report[2] if reported is None else reported
@@ -150,43 +219,72 @@ def earnings_quarters(symbol: str, eps: pd.DataFrame, income: pd.DataFrame, repo
             net_income=net_income,
             currency=currency,
             source_url=f"https://finance.yahoo.com/quote/{symbol}/financials/",
-            eps_currency=eps_currencies.get(quarter_end, usual_eps_currency),
+            eps_currency=eps_currency or usual_eps_currency,
             eps_basis="as Yahoo reports it",
         ))
     return tuple(found)
 
 
-def income_rows(frame: pd.DataFrame) -> dict[date, tuple[float | None, float | None]]:
-    """(revenue, net income) per quarter end from yfinance's income-statement frame."""
-    def row(name: str) -> dict[date, float | None]:
-        if name not in frame.index:
-            return {}
-        return {column.date(): number(value) for column, value in frame.loc[name].items()
-                if isinstance(column, datetime)}
+def eps_history(answer: dict[str, Any]) -> dict[date, Eps]:
+    """(estimate, reported, currency) per quarter end in a quoteSummary earningsHistory.
 
-    revenue, net_income = row("TotalRevenue"), row("NetIncome")
+    The quarter is its `fmt` day, as yfinance reads it; an empty value (`"epsActual": {}`,
+    a quarter not reported yet) is None.
+    """
+    history = (_summary_module(answer, "earningsHistory")).get("history") or []
+    found = {}
+    for item in history:
+        if not isinstance(item, dict):
+            continue
+        quarter = _quarter_end(item.get("quarter"))
+        if quarter is not None:
+            currency = item.get("currency")
+            found[quarter] = (_raw(item.get("epsEstimate")), _raw(item.get("epsActual")),
+                              str(currency) if currency_code(currency) else "")
+    return found
+
+
+def _quarter_end(value: object) -> date | None:
+    if not isinstance(value, dict):
+        return None
+    with suppress(TypeError, ValueError, KeyError):
+        return date.fromisoformat(value["fmt"])
+    stamp = value.get("raw")
+    return datetime.fromtimestamp(stamp, UTC).date() if isinstance(stamp, int) else None
+
+
+def _raw(value: object) -> float | None:
+    return number(value.get("raw")) if isinstance(value, dict) else None
+
+
+def _summary_module(answer: dict[str, Any], module: str) -> dict[str, Any]:
+    """One module of a quoteSummary answer ({} when Yahoo sent none)."""
+    found = (first_result(answer, "quoteSummary") or {}).get(module)
+    return found if isinstance(found, dict) else {}
+
+
+def income_rows(answer: dict[str, Any]) -> dict[date, tuple[float | None, float | None]]:
+    """(revenue, net income) per quarter end in a quarterly fundamentals-timeseries answer;
+    a later point for the same quarter replaces an earlier one, as in yfinance."""
+    def row(name: str) -> dict[date, float | None]:
+        points: dict[date, float | None] = {}
+        for entry in (answer.get("timeseries") or {}).get("result") or []:
+            for point in (entry.get(name) or []) if isinstance(entry, dict) else []:
+                with suppress(TypeError, ValueError, KeyError, AttributeError):
+                    points[date.fromisoformat(point["asOfDate"])] = _raw(point["reportedValue"])
+        return points
+
+    revenue, net_income = row("quarterlyTotalRevenue"), row("quarterlyNetIncome")
     return {day: (revenue.get(day), net_income.get(day)) for day in revenue.keys() | net_income}
 
 
 def financial_currency(answer: dict[str, Any]) -> str | None:
-    """The currency Yahoo states for the revenue figures (yfinance's frame drops it)."""
+    """The currency Yahoo states for the revenue figures."""
     for entry in (answer.get("timeseries") or {}).get("result") or []:
-        for point in entry.get("quarterlyTotalRevenue") or []:
-            if point and currency_code(point.get("currencyCode")):
+        for point in (entry.get("quarterlyTotalRevenue") or []) if isinstance(entry, dict) else []:
+            if isinstance(point, dict) and currency_code(point.get("currencyCode")):
                 return str(point["currencyCode"])
     return None
-
-
-def eps_currencies(answer: dict[str, Any]) -> dict[date, str]:
-    """The currency of each quarter's EPS in the earnings history (yfinance's frame drops it)."""
-    results = (answer.get("quoteSummary") or {}).get("result") or [{}]
-    history = (results[0].get("earningsHistory") or {}).get("history") or []
-    currencies = {}
-    for item in history:
-        stamp = (item.get("quarter") or {}).get("raw") if isinstance(item, dict) else None
-        if isinstance(stamp, int) and currency_code(item.get("currency")):
-            currencies[datetime.fromtimestamp(stamp, UTC).date()] = item["currency"]
-    return currencies
 
 
 def next_earnings(symbol: str, answer: dict[str, Any], today: date) -> NextEarnings | None:
@@ -194,8 +292,7 @@ def next_earnings(symbol: str, answer: dict[str, Any], today: date) -> NextEarni
 
     While it is an estimate Yahoo often gives two dates: the window they span.
     """
-    results = (answer.get("quoteSummary") or {}).get("result") or [{}]
-    earnings = (results[0].get("calendarEvents") or {}).get("earnings") or {}
+    earnings = _summary_module(answer, "calendarEvents").get("earnings") or {}
     days = sorted(datetime.fromtimestamp(s, UTC).astimezone(US_MARKET).date()
                   for s in earnings.get("earningsDate") or [] if isinstance(s, int))
     upcoming = [d for d in days if d >= today]

@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -143,6 +144,11 @@ class Wire:
             return {}
         return data if isinstance(data, dict) else {}
 
+    def text(self, wanted: Callable[[Exchange], bool]) -> str:
+        """The text of the last successful answer `wanted` picks; "" when there is none."""
+        exchange = self.last(lambda e: e.status == 200 and wanted(e))
+        return exchange.body.decode("utf-8", "replace") if exchange else ""
+
     def saw_status(self, status: int) -> bool:
         return any(e.status == status for e in self._exchanges if not e.auxiliary)
 
@@ -156,17 +162,23 @@ def is_income(symbol: str) -> Callable[[Exchange], bool]:
     return lambda e: e.path.endswith(f"/finance/timeseries/{symbol}")
 
 
-def is_calendar(symbol: str) -> Callable[[Exchange], bool]:
-    return is_summary(symbol, "calendarEvents")
+def is_summary(symbol: str) -> Callable[[Exchange], bool]:
+    return lambda e: e.path.endswith(f"/quoteSummary/{symbol}")
 
 
-def is_eps_history(symbol: str) -> Callable[[Exchange], bool]:
-    return is_summary(symbol, "earningsHistory")
+def is_calendar_page(symbol: str) -> Callable[[Exchange], bool]:
+    return lambda e: e.path == "/calendar/earnings" and e.params.get("symbol") == symbol
 
 
-def is_summary(symbol: str, module: str) -> Callable[[Exchange], bool]:
-    return lambda e: (e.path.endswith(f"/quoteSummary/{symbol}")
-                      and e.params.get("modules") == module)
+def is_quote(e: Exchange) -> bool:
+    return e.path == "/v7/finance/quote"
+
+
+def ask(yfinance: Any, session: Session, url: str, params: dict[str, str],
+        timeout: float) -> None:
+    """GET `url` as yfinance does (its data session brings the cookie, crumb and consent Yahoo
+    wants; yfinance has no public call for a raw request); the answer lands on the wire."""
+    yfinance.data.YfData(session=session).get(url, params=params, timeout=timeout)
 
 
 def default_session(timeout: float) -> Session:
@@ -188,10 +200,32 @@ def replay_to(session: Session, base: str) -> None:
     def request(method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         parts = urlsplit(url)
         query = f"?{parts.query}" if parts.query else ""
-        return send(method, f"{base.rstrip('/')}/{parts.netloc}{parts.path}{query}",
-                    *args, **kwargs)
+        response = send(method, f"{base.rstrip('/')}/{parts.netloc}{parts.path}{query}",
+                        *args, **kwargs)
+        keep_cookies(session, response.headers.get_list("set-cookie"), parts.hostname or "")
+        return response
 
     session.request = request  # type: ignore[method-assign]
+
+
+def keep_cookies(session: Session, headers: list[str], host: str) -> None:
+    """Keep the replay's cookies as if `host` had set them: curl refuses a `.yahoo.com` cookie
+    from 127.0.0.1, and without Yahoo's cookie yfinance asks fc.yahoo.com before every call."""
+    from http.cookiejar import Cookie
+    from http.cookies import CookieError, SimpleCookie
+
+    for header in headers:
+        try:
+            morsels = SimpleCookie(header).values()
+        except CookieError:
+            continue
+        for morsel in morsels:
+            domain = morsel["domain"] or host
+            expires = int(time.time()) + int(morsel["max-age"] or 3600)
+            session.cookies.jar.set_cookie(Cookie(
+                0, morsel.key, morsel.value, None, False, domain, True, domain.startswith("."),
+                morsel["path"] or "/", True, bool(morsel["secure"]), expires, False, None, None,
+                {}))
 
 
 def curl_timeout(total: float) -> tuple[float, float]:
