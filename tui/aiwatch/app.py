@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from textual import work
@@ -26,6 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
 from aiwatch.feed import base_views, merge, status_line
 from aiwatch.fetcher import Fetcher
 from aiwatch.locations import display_path, user_paths
@@ -40,6 +42,17 @@ from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor
 from aiwatch.summary import TickerSummary, resummarise
 from aiwatch.text import has_control, visible
 from aiwatch.widgets.share_bars import ShareBars
+
+
+def command_ids() -> list[str]:
+    """Every command id a [keymap] may name: the app's and each screen's."""
+    from aiwatch.screens.detail import DetailScreen
+    from aiwatch.screens.help import HelpScreen
+    from aiwatch.screens.notes import NotesScreen
+
+    screens = (AiwatchApp, WatchlistScreen, DetailScreen, NotesScreen, HelpScreen)
+    return [b.id for s in screens for b in s.BINDINGS if isinstance(b, Binding) and b.id]
+
 
 PROGRESS_FROM = 10  # tickers: from this many on, the status bar counts a refresh's progress
 APPLY_EVERY = 0.1  # seconds: tickers landing within this are shown in one repaint
@@ -84,13 +97,18 @@ class Services:
 class AiwatchApp(App[None]):
     CSS_PATH = "aiwatch.tcss"
     TITLE = "aiwatch"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("r", "refresh", "Refresh", id="app.refresh"),
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False,
+    COMMANDS_TABLE = (
+        Command("app.quit", "q", "quit", "Quit"),
+        Command("app.help", "question_mark", "help", "Help", "Help",
+                "Every key, its id for [keymap], and the thesis-check metrics", key_display="?"),
+        Command("app.refresh", "r", "refresh", "Refresh", "Refresh",
+                "Fetch quotes and earnings from Yahoo now"),
+        Command("app.sources", "m", "sources", "Market share sources", "Market share sources",
+                "Firm, publication and URL of every share figure shown", show=False),
+        Command("app.palette", "ctrl+p", "command_palette", "Commands", show=False,
                 key_display="ctrl+p"),
-    ]
+    )
+    BINDINGS = bindings(COMMANDS_TABLE)
 
     summaries: reactive[dict[str, TickerSummary]] = reactive(dict, always_update=True)
     status: reactive[str] = reactive("")
@@ -104,7 +122,10 @@ class AiwatchApp(App[None]):
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
         # config and cache trouble, known from the start; shown in the status bar
-        self.problems = (*services.config.problems, *services.startup_problems)
+        keymap = services.config.keymap
+        self.set_keymap(dict(keymap))
+        self.problems = (*services.config.problems, *services.startup_problems,  # the screens
+                         *(keymap_problems(keymap, command_ids()) if keymap else ()))  # load late
         self.notes_problems: list[str] = []  # from the last reading of the notes
         self.refresh_note = ""  # the refresh's state or last failure
         self._next_refresh: Timer | None = None
@@ -454,16 +475,16 @@ class AiwatchApp(App[None]):
             ("Watchlist", list(WatchlistScreen.BINDINGS)),
             ("Detail", list(DetailScreen.BINDINGS)),
             ("Note editor", list(NotesScreen.BINDINGS)),
-        ], {name: display_path(path) for name, path in user_paths().items()}))
+        ], {name: display_path(path) for name, path in user_paths().items()},
+            dict(self.services.config.keymap)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Every key and the thesis-check metrics", self.action_help)
-        yield SystemCommand("Refresh", "Fetch quotes and earnings from Yahoo now",
-                            self.action_refresh)
-        yield SystemCommand("Market share sources",
-                            "Firm, publication and URL of every share figure shown",
-                            self.action_sources)
+        tables = [self.COMMANDS_TABLE, getattr(screen, "COMMANDS_TABLE", ())]
+        for table, target in zip(tables, (self, screen), strict=True):
+            for command in palette_entries(table):
+                yield SystemCommand(command.palette, command.palette_help,
+                                    partial(target.run_action, command.action))
         for ticker in self.tickers:
             yield SystemCommand(
                 f"Detail: {ticker}", f"Chart and earnings table for {ticker}",

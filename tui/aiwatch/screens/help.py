@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +16,7 @@ from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK
+from aiwatch.widgets.format import COMPUTED_MARK, MUTED
 
 SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
 
@@ -35,13 +38,18 @@ def _table(title: str) -> Table:
     return table
 
 
-def keys_table(title: str, bindings: list[BindingType]) -> Table:
+def keys_table(title: str, bindings: list[BindingType],
+               keymap: Mapping[str, str] | None = None) -> Table:
+    """Keys (as rebound by the config's [keymap]), what they do, and the id to rebind them by."""
     table = _table(title)
+    table.add_column(style=MUTED, no_wrap=True)
     seen = set()
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description not in seen:
             seen.add(binding.description)
-            table.add_row(_key_label(binding), binding.description)
+            rebound = (keymap or {}).get(binding.id or "")
+            shown = replace(binding, key=rebound, key_display=None) if rebound else binding
+            table.add_row(_key_label(shown), binding.description, binding.id or "")
     return table
 
 
@@ -85,11 +93,13 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
 
     def __init__(
-        self, sections: list[tuple[str, list[BindingType]]], paths: dict[str, str]
+        self, sections: list[tuple[str, list[BindingType]]], paths: dict[str, str],
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.sections = sections
         self.paths = paths
+        self.keymap = keymap or {}  # the config's rebindings: help shows the keys in force
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
@@ -98,7 +108,8 @@ class HelpScreen(ModalScreen[None]):
             with Horizontal(id="help-columns"):
                 with Vertical(id="help-keys"):
                     for title, bindings in self.sections:
-                        yield Static(keys_table(title, bindings), classes="help-section")
+                        yield Static(keys_table(title, bindings, self.keymap),
+                                     classes="help-section")
                 with Vertical(id="help-metrics"):
                     yield Static(metrics_table(), classes="help-section")
                     yield Static(marks_table(), classes="help-section")

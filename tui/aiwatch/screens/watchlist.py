@@ -39,8 +39,6 @@ class WatchlistScreen(Screen[None]):
         Binding("enter", "detail", "Detail", id="watchlist.detail"),
         Binding("n", "note", "Note", id="watchlist.note"),
         Binding("e", "note(True)", "Note in $EDITOR", id="watchlist.editor", show=False),
-        Binding("m", "app.sources", "Market share sources", id="watchlist.sources",
-                show=False),
         *(
             Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
                     show=False, key_display="1–9")
