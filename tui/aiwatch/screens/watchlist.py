@@ -93,7 +93,9 @@ class WatchlistScreen(Screen[None]):
             card.summary = summaries.get(card.ticker)
 
     def _show_status(self, status: str) -> None:
-        self.query_one("#status", Static).update(Text(visible(status)))
+        """One line, its height fixed by the stylesheet: repainted, never a cause of layout
+        (which visits every card)."""
+        self.query_one("#status", Static).update(Text(visible(status)), layout=False)
 
     def _show_now(self, now: object) -> None:
         for card in self.cards:
