@@ -83,7 +83,7 @@ async def test_a_long_list_shows_how_far_the_refresh_got(
             fake_yahoo.gate.set()
             await app.workers.wait_for_complete()
             await until(lambda: "refreshing" not in app.status, pilot)
-            assert app.views["ZZ0"].error == "unknown symbol ZZ0"
+            await until(lambda: app.views["ZZ0"].error == "unknown symbol ZZ0", pilot)
     finally:
         fake_yahoo.gate.set()
 

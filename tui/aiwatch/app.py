@@ -505,7 +505,7 @@ class AiwatchApp(App[None]):
         for table, target in zip(tables, (self, screen), strict=True):
             for command in palette_entries(table):
                 yield SystemCommand(command.palette, command.palette_help,
-                                    partial(target.run_action, command.action))
+                                    partial(self.call_later, target.run_action, command.action))
         for ticker in self.tickers:
             yield SystemCommand(
                 f"Detail: {ticker}", f"Chart and earnings table for {ticker}",
