@@ -17,7 +17,7 @@ import aiwatch
 
 PACKAGE = Path(aiwatch.__file__).parent
 UI_FOLDERS = {"screens", "widgets"}
-UI_MODULES = {"app.py", "cli.py", "__main__.py", "messages.py",  # messages: Textual Messages
+UI_MODULES = {"app.py", "app_lists.py", "cli.py", "__main__.py", "messages.py",  # Messages
               "commands.py"}  # Textual Bindings
 FORBIDDEN = {"textual", "rich", "pandas", "yfinance"}
 

@@ -16,6 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -27,17 +28,20 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from aiwatch.app_lists import ListActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
 from aiwatch.feed import base_views, merge, status_line
 from aiwatch.fetcher import Fetcher
+from aiwatch.list_editor import ListEditor
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
-from aiwatch.messages import OpenDetail, OpenNote, RefreshFinished, TickerFetched
+from aiwatch.messages import EditSymbol, OpenDetail, OpenNote, RefreshFinished, TickerFetched
 from aiwatch.model import CloudShare, Origin, Provenance, TickerView
+from aiwatch.race import build_race
 from aiwatch.refresh import CachedData, FetchEvent, Refresher
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
-from aiwatch.store.config import Config
+from aiwatch.store.config import Config, with_available_themes
 from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
 from aiwatch.summary import TickerSummary, resummarise
 from aiwatch.text import has_control, visible
@@ -97,9 +101,10 @@ class Services:
     force_first_refresh: bool = False  # --refresh: ignore the cache's freshness once
     startup_problems: tuple[str, ...] = ()  # besides the snapshot's own
     fetcher: Fetcher | None = None  # None: offline, never fetch
+    config_path: Path | None = None  # where list edits are saved (None: nowhere, tests)
 
 
-class AiwatchApp(App[None]):
+class AiwatchApp(ListActions, App[None]):
     CSS_PATH = "aiwatch.tcss"
     TITLE = "aiwatch"
     COMMANDS_TABLE = (
@@ -125,7 +130,8 @@ class AiwatchApp(App[None]):
     def __init__(self, services: Services) -> None:
         super().__init__()
         self.services = services
-        self.tickers = services.config.tickers
+        self.tickers = services.config.tickers  # in the config's order
+        self.list_editor = ListEditor(services.config_path, services.config)
         self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
@@ -156,7 +162,10 @@ class AiwatchApp(App[None]):
             self.views[ticker] = merge(self.views[ticker], history=cached.history,
                                        quote=cached.quote, fundamentals=cached.fundamentals)
         self._summarise()
-        self.push_screen(WatchlistScreen(self.tickers))
+        theme = with_available_themes(self.services.config, self.available_themes).theme
+        if theme:
+            self.theme = theme
+        self.push_screen(self.home())
         for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
                                      *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
@@ -373,10 +382,29 @@ class AiwatchApp(App[None]):
         now = self.now or self.services.clock()
         self.summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
 
+    def on_edit_symbol(self, message: EditSymbol) -> None:
+        if message.kind == "remove":
+            self.remove_symbol(message.ticker)
+        else:
+            self.move_symbol(message.ticker, message.step)
+
+    def action_compare(self) -> None:
+        from aiwatch.screens.compare import CompareScreen
+
+        if not isinstance(self.screen, CompareScreen):
+            self.push_screen(CompareScreen(self.shown_tickers()))
+
+    def action_race(self) -> None:
+        from aiwatch.screens.race import RaceScreen
+
+        if not isinstance(self.screen, RaceScreen):
+            views = [self.views[t] for t in self.shown_tickers()]
+            self.push_screen(RaceScreen(build_race(views, self.shares)))
+
     def on_open_detail(self, message: OpenDetail) -> None:
         from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed
 
-        self.push_screen(DetailScreen(message.ticker, self.tickers), self._select_card)
+        self.push_screen(DetailScreen(message.ticker, self.shown_tickers()), self._select_card)
 
     def _select_card(self, ticker: str | None) -> None:
         """Back from the detail screen: the watchlist selects the symbol last shown."""

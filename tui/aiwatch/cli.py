@@ -140,6 +140,7 @@ def make_app(
         clock=clock,
         force_first_refresh=force_refresh,
         fetcher=fetcher,
+        config_path=config_path,
     )
     return AiwatchApp(services)
 

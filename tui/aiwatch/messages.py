@@ -39,3 +39,13 @@ class RefreshFinished(Message):
         super().__init__()
         self.event = event
         self.tickers = tickers
+
+
+class EditSymbol(Message):
+    """The user asked to remove the selected symbol, or move it `step` places."""
+
+    def __init__(self, kind: str, ticker: str, step: int = 0) -> None:
+        super().__init__()
+        self.kind = kind  # "remove" | "move"
+        self.ticker = ticker
+        self.step = step

@@ -1,26 +1,37 @@
-"""Home: the cards side by side, market-share bars under them, a status line."""
+"""Home: the cards side by side (or the compact table, one line per symbol), market-share bars
+and, where the terminal has room, the cloud race beside them; a status line."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from aiwatch.messages import OpenDetail, OpenNote
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
+    from aiwatch.widgets.compact_table import CompactTable
+
+from aiwatch.messages import EditSymbol, OpenDetail, OpenNote
+from aiwatch.race import build_race
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.keys_footer import KeysFooter
+from aiwatch.widgets.race_panel import RacePanel
 from aiwatch.widgets.share_bars import ShareBars
 from aiwatch.widgets.ticker_card import TickerCard
 
 WIDE, MEDIUM = 120, 80  # columns at which the cards go 4-up, then 2-up; below: a list
 MODES = {4: "-wide", 2: "-medium", 1: "-narrow"}
+ROOMY = (150, 42)  # columns × rows from which the cloud race sits beside the share bars
 
 
 def columns_for(width: int) -> int:
@@ -31,7 +42,7 @@ class WatchlistScreen(Screen[None]):
     BINDINGS = [
         Binding("right,l", "move(1)", "Next card", id="watchlist.next", key_display="→/l"),
         Binding("left,h", "move(-1)", "Previous card", id="watchlist.previous",
-                key_display="←/h"),
+                key_display="←/h", show=False),
         Binding("down,j", "move_row(1)", "Card below", id="watchlist.down", show=False,
                 key_display="↓/j", priority=True),
         Binding("up,k", "move_row(-1)", "Card above", id="watchlist.up", show=False,
@@ -39,6 +50,18 @@ class WatchlistScreen(Screen[None]):
         Binding("enter", "detail", "Detail", id="watchlist.detail"),
         Binding("n", "note", "Note", id="watchlist.note"),
         Binding("e", "note(True)", "Note in $EDITOR", id="watchlist.editor", show=False),
+        Binding("a", "app.add_symbol", "Add a symbol", id="watchlist.add", show=False),
+        Binding("d", "remove", "Remove the symbol", id="watchlist.remove", show=False),
+        Binding("u", "app.undo_remove", "Undo remove", id="watchlist.undo", show=False),
+        Binding("shift+right", "shift(1)", "Move right", id="watchlist.shift_right",
+                show=False, key_display="shift+→"),
+        Binding("shift+left", "shift(-1)", "Move left", id="watchlist.shift_left",
+                show=False, key_display="shift+←"),
+        Binding("s", "app.next_sort", "Sort", id="watchlist.sort"),
+        Binding("L", "app.next_list", "Next list", id="watchlist.list", show=False),
+        Binding("v", "app.toggle_view", "View", id="watchlist.view"),
+        Binding("c", "app.compare", "Compare", id="watchlist.compare"),
+        Binding("w", "app.race", "Cloud race", id="watchlist.race", show=False),
         *(
             Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
                     show=False, key_display="1–9")
@@ -55,21 +78,33 @@ class WatchlistScreen(Screen[None]):
     # cards whose focus changed repaint themselves (their :focus style), nothing else need.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
-    def __init__(self, tickers: tuple[str, ...]) -> None:
+    def __init__(self, tickers: tuple[str, ...], compact: bool = False,
+                 select: str | None = None) -> None:
         super().__init__()
-        self.tickers = tickers
-        self.selected = 0  # index into tickers of the card the keys act on
+        self.tickers = tickers  # in the order shown
+        self.compact = compact  # the one-line-per-symbol table instead of cards
+        self.selected = tickers.index(select) if select in tickers else 0  # what keys act on
         self._cards: list[TickerCard] = []
+        if compact:
+            self.AUTO_FOCUS = "CompactTable"
 
     def compose(self) -> ComposeResult:
         # The mode for the terminal's width from the start: set on the first resize, it would
         # restyle every card composed before it (~50 ms at 100 cards, profiled).
         self.add_class(MODES[columns_for(self.app.size.width)])
+        self.set_class(self._roomy(self.app.size.width, self.app.size.height), "-roomy")
         with VerticalScroll(id="body"):
-            with Grid(id="cards"):
-                for ticker in self.tickers:
-                    yield TickerCard(ticker)
-            yield ShareBars(id="shares")
+            if self.compact:
+                from aiwatch.widgets.compact_table import CompactTable  # DataTable: when used
+
+                yield CompactTable(id="compact")
+            else:
+                with Grid(id="cards"):
+                    for ticker in self.tickers:
+                        yield TickerCard(ticker)
+            with Horizontal(id="panels"):
+                yield ShareBars(id="shares")
+                yield RacePanel(id="race")
         yield Static(id="status")
         yield KeysFooter()
 
@@ -78,19 +113,36 @@ class WatchlistScreen(Screen[None]):
         self.watch(self.app, "status", self._show_status)
         self.watch(self.app, "now", self._show_now)
         self.query_one(ShareBars).shares = self.app.shares  # type: ignore[attr-defined]
-        self._select(0)
+        self._select(self.selected)
+
+    @staticmethod
+    def _roomy(width: int, height: int) -> bool:
+        return width >= ROOMY[0] and height >= ROOMY[1]
 
     @property
     def cards(self) -> list[TickerCard]:
         """The cards in order: composed once and never changed, so looked up once (a query of
-        the DOM per key cost ~4 ms at 100 cards)."""
-        if len(self._cards) != len(self.tickers):
+        the DOM per key cost ~4 ms at 100 cards). None in the compact view."""
+        if not self.compact and len(self._cards) != len(self.tickers):
             self._cards = list(self.query(TickerCard))
         return self._cards
 
     def _show_summaries(self, summaries: dict[str, TickerSummary]) -> None:
         for card in self.cards:
             card.summary = summaries.get(card.ticker)
+        if self.compact:
+            self._table().show(self.tickers, summaries)
+        if self.has_class("-roomy"):
+            self._show_race(summaries)
+
+    def _table(self) -> CompactTable:
+        from aiwatch.widgets.compact_table import CompactTable
+
+        return self.query_one(CompactTable)
+
+    def _show_race(self, summaries: dict[str, TickerSummary]) -> None:
+        views = [summaries[t].view for t in self.tickers if t in summaries]
+        self.query_one(RacePanel).race = build_race(views, self.app.shares)  # type: ignore[attr-defined]
 
     def _show_status(self, status: str) -> None:
         """One line, its height fixed by the stylesheet: repainted, never a cause of layout
@@ -108,6 +160,11 @@ class WatchlistScreen(Screen[None]):
         if not self.has_class(mode):
             self.remove_class(*MODES.values(), update=False)
             self.add_class(mode)
+        roomy = self._roomy(event.size.width, event.size.height)
+        if roomy != self.has_class("-roomy"):
+            self.set_class(roomy, "-roomy")
+            if roomy:
+                self._show_race(self.app.summaries)  # type: ignore[attr-defined]
 
     @property
     def columns(self) -> int:
@@ -121,6 +178,18 @@ class WatchlistScreen(Screen[None]):
         """The card showing `ticker` (cards carry no ids: a symbol like 9988.HK is no id)."""
         return self.cards[self.tickers.index(ticker)]
 
+    def on_compact_table_order_chosen(self, message: CompactTable.OrderChosen) -> None:
+        self.app.run_action(f"set_sort({message.order!r})")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The compact table's cursor is the selection."""
+        if event.cursor_row < len(self.tickers):
+            self.selected = event.cursor_row
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.selected = event.cursor_row
+        self.action_detail()
+
     def select_ticker(self, ticker: str) -> None:
         self._select(self.tickers.index(ticker))
 
@@ -129,6 +198,9 @@ class WatchlistScreen(Screen[None]):
         in the same burst would still see the old focus; the selection is this screen's own
         state and every key acts on what the keys before it left."""
         self.selected = index % len(self.tickers)
+        if self.compact:
+            self._table().move_cursor(row=self.selected, animate=False)
+            return
         card = self.cards[self.selected]
         self.set_focus(card, scroll_visible=False)
         if not self.query_one("#body").region.contains_region(card.region):
@@ -145,9 +217,9 @@ class WatchlistScreen(Screen[None]):
         self._select(self.selected + step)
 
     def action_move_row(self, step: int) -> None:
-        """Up/down move a whole row of the grid; past the top or bottom row they scroll,
-        so the share panel under the cards is reachable from the keyboard."""
-        index = self.selected + step * self.columns
+        """Up/down move a whole row of the grid (a line of the compact table); past the top or
+        bottom row they scroll, so the share panel under the cards is reachable."""
+        index = self.selected + step * (1 if self.compact else self.columns)
         if 0 <= index < len(self.tickers):
             self._select(index)
             return
@@ -166,3 +238,9 @@ class WatchlistScreen(Screen[None]):
 
     def action_note(self, external: bool = False) -> None:
         self.post_message(OpenNote(self.selected_ticker, external))
+
+    def action_remove(self) -> None:
+        self.post_message(EditSymbol("remove", self.selected_ticker))
+
+    def action_shift(self, step: int) -> None:
+        self.post_message(EditSymbol("move", self.selected_ticker, step))

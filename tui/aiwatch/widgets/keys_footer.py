@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
+
+PALETTE_KEY_FROM = 100  # columns: below, the footer leaves ctrl+p out (? lists it) for keys
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
@@ -29,3 +32,10 @@ class KeysFooter(Footer):
         if screen.app.app_focus and self.is_attached and screen is self.screen:
             self._shown = shown  # remembered only once Footer will draw it
         super().bindings_changed(screen)
+
+    def on_resize(self, event: Resize) -> None:
+        """A narrow terminal keeps its room for the screen's own keys."""
+        wide = event.size.width >= PALETTE_KEY_FROM
+        if wide != self.show_command_palette:
+            self.show_command_palette = wide
+            self.call_after_refresh(self.recompose)
