@@ -95,9 +95,9 @@ class WatchlistScreen(Screen[None]):
         self.set_class(self._roomy(self.app.size.width, self.app.size.height), "-roomy")
         with VerticalScroll(id="body"):
             if self.compact:
-                from aiwatch.widgets.compact_table import CompactTable  # DataTable: when used
+                from aiwatch.widgets.compact_table import NARROW_BELOW, CompactTable  # DataTable
 
-                yield CompactTable(id="compact")
+                yield CompactTable(id="compact", narrow=self.app.size.width < NARROW_BELOW)
             else:
                 with Grid(id="cards"):
                     for ticker in self.tickers:

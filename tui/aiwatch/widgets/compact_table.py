@@ -48,6 +48,10 @@ def checks_cell(summary: TickerSummary) -> Text:
     return text
 
 
+NARROW_BELOW = 80  # columns: below, the table leaves out the 52-week column
+OPTIONAL = ("range",)
+
+
 def row_cells(summary: TickerSummary) -> list[Text]:
     """The cells of one symbol's line, in COLUMNS order."""
     f = summary.figures
@@ -78,14 +82,19 @@ class CompactTable(DataTable[Text]):
             super().__init__()
             self.order = order
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None, narrow: bool = False) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self._tickers: tuple[str, ...] = ()
         self._order = "list"
+        self._shown = [key for key in COLUMNS if not (narrow and key in OPTIONAL)]
 
     def on_mount(self) -> None:
-        for key, (header, _) in COLUMNS.items():
-            self.add_column(header, key=key)
+        for key in self._shown:
+            self.add_column(COLUMNS[key][0], key=key)
+
+    def _cells(self, summary: TickerSummary) -> list[Text]:
+        return [cell for key, cell in zip(COLUMNS, row_cells(summary), strict=True)
+                if key in self._shown]
 
     def show(self, tickers: Sequence[str], summaries: Mapping[str, TickerSummary],
              order: str = "list") -> None:
@@ -101,7 +110,7 @@ class CompactTable(DataTable[Text]):
             self._tickers = tickers
             for ticker in tickers:
                 summary = summaries.get(ticker)
-                self.add_row(*(row_cells(summary) if summary else self._empty(ticker)),
+                self.add_row(*(self._cells(summary) if summary else self._empty(ticker)),
                              key=ticker)
             if current in tickers:
                 self.move_cursor(row=tickers.index(current), animate=False)
@@ -110,13 +119,12 @@ class CompactTable(DataTable[Text]):
             summary = summaries.get(ticker)
             if summary is None:
                 continue
-            for column, cell in zip(COLUMNS, row_cells(summary), strict=True):
+            for column, cell in zip(self._shown, self._cells(summary), strict=True):
                 self.update_cell(ticker, column, cell)
 
-    @staticmethod
-    def _empty(ticker: str) -> list[Text]:
+    def _empty(self, ticker: str) -> list[Text]:
         return [Text(visible(ticker), style="bold"), *(Text(NA, style=MUTED)
-                                                       for _ in range(len(COLUMNS) - 1))]
+                                                       for _ in range(len(self._shown) - 1))]
 
     def _label_headers(self) -> None:
         """The header of the column sorted by carries ▼."""

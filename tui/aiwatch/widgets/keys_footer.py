@@ -6,7 +6,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer
 
-PALETTE_KEY_FROM = 100  # columns: below, the footer leaves ctrl+p out (? lists it) for keys
+PALETTE_KEY_FROM = 120  # columns: below, the footer leaves ctrl+p out (? lists it) for keys
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
