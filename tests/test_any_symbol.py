@@ -67,10 +67,10 @@ def cache(tmp_home: Path) -> Iterator[Cache]:
 
 
 def refresher(cache: Cache, session: FakeYahoo, clock: Clock, tmp_home: Path,
-              ttl: Ttl = Ttl()) -> Refresher:
+              ttl: Ttl | None = None) -> Refresher:
     source = YahooSource(tmp_home / "cache" / "aiwatch" / "yfinance", session=session,
                          clock=clock)
-    return Refresher(cache, source, clock, ttl)
+    return Refresher(cache, source, clock, ttl or Ttl())
 
 
 def with_v7_rows(yahoo: FakeYahoo, change: dict[str, dict[str, object]]) -> None:
@@ -396,3 +396,34 @@ def test_the_in_process_fetcher_passes_the_pairs_on(
 
     assert events[0] == FetchEvent("EURUSD=X", "fx")
     assert events[-1].done
+
+
+def test_a_charted_ticker_without_a_v7_quote_keeps_its_charts_and_no_error(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    """v7 answers nothing (benchmarks/yahoo_replay.py does so): the chart's quote stands."""
+    answer = fake_yahoo._answer
+
+    def no_quotes(url: str, host: str, path: str, query: dict[str, str]) -> object:
+        if path == "/v7/finance/quote":
+            return fake_yahoo._respond(url, 200, b'{"quoteResponse":{"result":[],"error":null}}')
+        return answer(url, host, path, query)
+
+    fake_yahoo._answer = no_quotes  # type: ignore[method-assign]
+
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(["MSFT"])
+
+    assert (outcome.message, dict(outcome.errors)) == ("", {})
+    assert outcome.quotes["MSFT"].price == fixture_quote("MSFT")[0]
+
+
+@pytest.mark.parametrize(("instrument", "reason"), [
+    ("EQUITY", ""), ("", ""), ("ETF", "ETF: no earnings"), ("INDEX", "index: no earnings"),
+    ("CRYPTOCURRENCY", "crypto: no earnings"), ("CURRENCY", "currency: no earnings"),
+    ("ECNQUOTE", "ecnquote: no earnings")])
+def test_the_card_says_once_why_an_instrument_has_no_earnings(instrument: str,
+                                                               reason: str) -> None:
+    quote = replace(v7_quotes(baba_capture(), LIVE)["BABA"], instrument=instrument)
+    view = merge(base_views(load_snapshot(), ["X"])["X"], quote=quote)
+
+    assert summarise(view, (), "", datetime(2025, 2, 15, tzinfo=UTC)).no_fundamentals_reason == (
+        reason)
