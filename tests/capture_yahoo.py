@@ -6,6 +6,7 @@ never mixed with the fixtures generated from data/.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import NOT_FOUND_PAGE, FakeYahoo, _not_found, summary_answer
@@ -40,7 +41,21 @@ class CaptureYahoo(FakeYahoo):
             return self._capture(url, f"timeseries_quarterly_{symbol}.json")
         if path == "/calendar/earnings":
             return self._respond(url, 200, NO_TABLE_PAGE, HTML)
+        if path == "/v7/finance/quote":
+            return self._quotes(url, query.get("symbols", "").split(","))
         return self._respond(url, 404, NOT_FOUND_PAGE, "text/html")
+
+    def _quotes(self, url: str, symbols: list[str]) -> Response:
+        """The v7 captures of the symbols asked for, in one answer as Yahoo sends several
+        (each capture is a real answer for one symbol); the others are left out, as Yahoo
+        leaves out a symbol it has no quote for."""
+        result = []
+        for symbol in symbols:
+            path = CAPTURES / f"quote_{symbol}.json"
+            if path.is_file():
+                result += json.loads(path.read_text())["quoteResponse"]["result"]
+        return self._respond(url, 200, json.dumps(
+            {"quoteResponse": {"result": result, "error": None}}).encode())
 
     def _summary(self, url: str, modules: list[str], symbol: str) -> Response:
         """The captures of each module asked for, as Yahoo answers for several: one result

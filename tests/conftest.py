@@ -130,12 +130,18 @@ def fixture_quote(ticker: str) -> tuple[float, datetime]:
 
 def v7_quote_answer(symbols: list[str]) -> bytes:
     """Yahoo's v7 quote answer for the symbols with a chart fixture, built from its meta (the
-    price and market time the chart sends) and the last close before that market day."""
+    price and market time the chart sends, the names and the instrument type) and the last
+    close before that market day; currency pairs from quote_fx.json (plausible rates: test
+    data, not sourced)."""
     import json
 
     result = []
+    pairs = json.loads((YAHOO_FIXTURES / "quote_fx.json").read_text())["quoteResponse"]
+    fx_rows = {row["symbol"]: row for row in pairs["result"]}
     for symbol in symbols:
         path = YAHOO_FIXTURES / f"chart_{symbol}_1y.json"
+        if symbol in fx_rows:
+            result.append(fx_rows[symbol])
         if not path.is_file():
             continue
         chart = json.loads(path.read_text())["chart"]["result"][0]
@@ -148,7 +154,9 @@ def v7_quote_answer(symbols: list[str]) -> bytes:
                        "regularMarketPrice": meta["regularMarketPrice"],
                        "regularMarketTime": meta["regularMarketTime"],
                        "regularMarketPreviousClose": earlier[-1] if earlier else None,
-                       "exchangeTimezoneName": meta["exchangeTimezoneName"]})
+                       "exchangeTimezoneName": meta["exchangeTimezoneName"],
+                       "quoteType": meta["instrumentType"], "longName": meta["longName"],
+                       "shortName": meta["shortName"]})
     return json.dumps({"quoteResponse": {"result": result, "error": None}}).encode()
 
 

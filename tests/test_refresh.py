@@ -102,11 +102,13 @@ def test_the_first_run_fetches_everything_and_caches_it(
 
 
 # A cold ticker costs four requests: its 1-year chart (the quote comes with it), one
-# quoteSummary for both modules, its quarterly income and its earnings-calendar page. The
+# quoteSummary for both modules, its quarterly income and its earnings-calendar page; and the
+# charted tickers share one v7 quote request per 50 (pre- and post-market prices). The
 # cookie and crumb are asked for once per process, not per request.
 COLD_REFRESH = {"chart 1y": 4, "quoteSummary earningsHistory,calendarEvents": 4,
                 "timeseries quarterlyTotalRevenue,quarterlyNetIncome": 4,
-                "calendar/earnings": 4, "fc.yahoo.com": 1, "getcrumb": 1}
+                "calendar/earnings": 4, "v7/finance/quote": 1, "fc.yahoo.com": 1,
+                "getcrumb": 1}
 
 
 def requests_by_kind(fake: FakeYahoo) -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -61,6 +62,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     fetch.add_argument("--force", action="store_true", help="fetch however fresh the cache is")
     fetch.add_argument("--quotes-only", action="store_true",
                        help="only the latest quotes (one request per 50 tickers)")
+    fetch.add_argument("--fx", type=fx_list, default=(), metavar="HKDUSD=X,…",
+                       help="also the quotes of these currency pairs (for positions; cached "
+                       "as quotes under the pair's symbol)")
     fetch.add_argument("--events", action="store_true",
                        help="print one JSON line per ticker as it lands (the app reads these)")
     check = commands.add_parser(
@@ -90,6 +94,18 @@ def ticker_list(text: str) -> tuple[str, ...]:
     if not tickers:
         raise argparse.ArgumentTypeError("no symbols given")
     return tickers
+
+
+FX_PAIR = re.compile("[A-Z]{3}(?:[A-Z]{3})?=X")  # Yahoo's HKDUSD=X, or HKD=X (from USD)
+
+
+def fx_list(text: str) -> tuple[str, ...]:
+    """`--fx HKDUSD=X,EURUSD=X`: Yahoo's currency-pair symbols; anything else named."""
+    pairs = tuple(dict.fromkeys(p.strip().upper() for p in text.split(",") if p.strip()))
+    bad = [p for p in pairs if not FX_PAIR.fullmatch(p)]
+    if bad:
+        raise argparse.ArgumentTypeError(f"not currency pairs: {', '.join(map(repr, bad))}")
+    return pairs
 
 
 def utc_now() -> datetime:
@@ -165,10 +181,10 @@ def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
 
     try:
         outcome = Refresher(cache, source, clock).refresh(
-            tickers, args.force, quotes_only=args.quotes_only, on_event=report)
+            tickers, args.force, quotes_only=args.quotes_only, on_event=report, fx=args.fx)
     finally:
         cache.close()
-    line, status = fetch_summary(outcome, landed, len(tickers))
+    line, status = fetch_summary(outcome, landed, len(tickers), len(args.fx))
     if args.events:
         until = outcome.backoff_until
         print(FetchEvent(done=True, message=outcome.message, backoff_until=until).to_json(),
@@ -179,9 +195,10 @@ def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
 
 
 def fetch_summary(outcome: RefreshOutcome, landed: dict[str, set[str]],
-                  count: int) -> tuple[str, int]:
+                  count: int, fx_count: int = 0) -> tuple[str, int]:
     """The one line `aiwatch fetch` prints, and its exit status (1: nothing could be fetched)."""
-    parts = [f"{what} {len(tickers)}/{count}" for what, tickers in sorted(landed.items())]
+    parts = [f"{what} {len(tickers)}/{fx_count if what == 'fx' else count}"
+             for what, tickers in sorted(landed.items())]
     if not parts and (outcome.errors or outcome.backoff_until or outcome.message):
         return f"aiwatch fetch: nothing fetched: {outcome.message or 'no data'}", 1
     done = ", ".join(parts) if parts else f"all {count} tickers fresh, nothing to fetch"

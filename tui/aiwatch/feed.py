@@ -4,6 +4,7 @@ Precedence per figure: live > cached > snapshot. A newer source replaces a part 
 ranks lower. Earnings merge quarter by quarter: Yahoo's figures win for the quarters it
 reports; the snapshot keeps what Yahoo lacks (capex, stated YoY rates, older quarters). Cloud
 segments and market share only ever come from the snapshot: Yahoo does not carry them.
+A ticker outside the bundled companies is named as Yahoo names it (its quote's name).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from aiwatch.model import (
     Quote,
     TickerView,
 )
+from aiwatch.positions import FxRate, FxTable
 from aiwatch.sources.snapshot import Snapshot
 
 RANK = {Provenance.SNAPSHOT: 0, Provenance.CACHED: 1, Provenance.LIVE: 2}
@@ -91,6 +93,9 @@ def merge(
             changes["quote"] = None  # an older quote must not sit on newer closes
     if quote and _wins(quote.origin, view.quote):
         changes["quote"] = quote
+        company = view.company
+        if quote.name and company.name == company.ticker:  # not bundled: named by its symbol
+            changes["company"] = replace(company, name=quote.name)
     old = view.fundamentals
     if fundamentals and _wins(fundamentals.origin, old):
         quarters = merge_quarters(old.quarters if old else (), fundamentals.quarters)
@@ -99,6 +104,13 @@ def merge(
             next_earnings=fundamentals.next_earnings or (old.next_earnings if old else None),
         )
     return replace(view, **changes) if changes else view  # type: ignore[arg-type]
+
+
+def fx_table(quotes: Iterable[Quote | None]) -> FxTable:
+    """The FX rates among `quotes` (Yahoo's HKDUSD=X, HKD=X: the pairs `aiwatch fetch --fx`
+    caches as quotes), each at its price's market time; None and symbols that are no pair
+    (the table passes them over) add nothing."""
+    return FxTable(FxRate(q.ticker, q.price, q.as_of) for q in quotes if q is not None)
 
 
 def price_origins(views: Iterable[TickerView]) -> list[Origin]:

@@ -23,8 +23,10 @@ from aiwatch.refresh import FetchEvent, Refresher
 
 
 class Fetcher(Protocol):
-    def run(self, tickers: Sequence[str], force: bool) -> AsyncIterator[FetchEvent]:
-        """The events of one refresh of `tickers`, the last one `done`."""
+    def run(self, tickers: Sequence[str], force: bool,
+            fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
+        """The events of one refresh of `tickers` (and of the quotes of the FX pairs `fx`),
+        the last one `done`."""
         ...
 
 
@@ -36,8 +38,11 @@ class SubprocessFetcher:
         self._command = tuple(command)
         self._env = env
 
-    async def run(self, tickers: Sequence[str], force: bool) -> AsyncIterator[FetchEvent]:
+    async def run(self, tickers: Sequence[str], force: bool,
+                  fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
         args = [*self._command, "fetch", "--events", "--tickers", ",".join(tickers)]
+        if fx:
+            args += ["--fx", ",".join(fx)]
         if force:
             args.append("--force")
         try:
@@ -74,7 +79,8 @@ class InProcessFetcher:
     def __init__(self, refresher: Refresher) -> None:
         self.refresher = refresher
 
-    async def run(self, tickers: Sequence[str], force: bool) -> AsyncIterator[FetchEvent]:
+    async def run(self, tickers: Sequence[str], force: bool,
+                  fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[FetchEvent] = asyncio.Queue()
 
@@ -84,7 +90,7 @@ class InProcessFetcher:
 
         def work() -> None:
             try:
-                outcome = self.refresher.refresh(tickers, force, on_event=put)
+                outcome = self.refresher.refresh(tickers, force, on_event=put, fx=fx)
                 put(FetchEvent(done=True, message=outcome.message,
                                backoff_until=outcome.backoff_until))
             except Exception as exc:  # shown in the status bar, as a crashed child would be

@@ -40,6 +40,14 @@ def day_change(quote: Quote | None) -> tuple[float, float] | None:
     return (quote.price - quote.previous_close, pct) if pct is not None else None
 
 
+def extended_change(quote: Quote | None) -> tuple[float, float] | None:
+    """(absolute, %) change of the pre- or post-market price against the regular price."""
+    if quote is None or quote.extended_price is None:
+        return None
+    pct = pct_change(quote.extended_price, quote.price)
+    return (quote.extended_price - quote.price, pct) if pct is not None else None
+
+
 def surprise_pct(estimate: float | None, reported: float | None) -> float | None:
     """EPS surprise: how far reported beat (+) or missed (-) the estimate, in %."""
     return pct_change(reported, estimate)

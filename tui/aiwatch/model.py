@@ -13,6 +13,7 @@ from enum import Enum
 # No share price is above this (Berkshire's A shares: under 1e6): a larger one is garbage, and
 # ±1e308 or inf would break every scale it is drawn on.
 MAX_PRICE = 1e7
+EQUITY = "EQUITY"  # Yahoo's instrument type of a company's shares: the one with earnings
 
 
 def plausible_price(value: float | None) -> bool:
@@ -64,6 +65,10 @@ class Quote:
 
     `as_of` is the market time of the price (not when it was fetched: that is `origin.as_of`);
     `exchange_tz` the exchange's IANA zone, so "which trading day" is asked where it trades.
+    `name` and `instrument` are Yahoo's (longName, else shortName; EQUITY, ETF, INDEX,
+    CURRENCY, CRYPTOCURRENCY, MUTUALFUND, FUTURE…), "" when unknown. `extended_price` is a
+    pre- or post-market price (`extended_session` "pre" | "post") at `extended_time`, always
+    later than `as_of`; its change is measured against `price` (metrics.extended_change).
     """
 
     ticker: str
@@ -73,6 +78,11 @@ class Quote:
     as_of: datetime
     origin: Origin
     exchange_tz: str = ""
+    name: str = ""
+    instrument: str = ""
+    extended_price: float | None = None
+    extended_time: datetime | None = None
+    extended_session: str = ""
 
 
 @dataclass(frozen=True, slots=True)

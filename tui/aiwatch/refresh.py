@@ -2,8 +2,11 @@
 
 `refresh()` runs in the fetch process (`aiwatch fetch`, started by the app or cron); the app
 only reads the cache. Only what is older than its time-to-live is fetched: stale histories as
-charts (prices of every ticker before any fundamentals), stale quotes on a fresh history in
-batched quote requests, then fundamentals; a bounded pool of WORKERS runs the requests, and
+charts (prices of every ticker before any fundamentals), then batched v7 quotes (one request
+per 50 symbols) for stale quotes on a fresh history, for the FX pairs positions need, and for
+the tickers just charted (v7 alone has pre- and post-market prices), then fundamentals, except
+for instruments without earnings (ETFs, indices, currencies…: the chart says which); a bounded
+pool of WORKERS runs the requests, and
 what has landed is written to the cache together (one transaction for all that landed while
 the last write ran) and reported as a `FetchEvent` per ticker. A failure leaves the cache's
 last good data alone and comes back as messages.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from aiwatch.model import Fundamentals, PriceHistory, Quote
+from aiwatch.model import EQUITY, Fundamentals, PriceHistory, Quote
 from aiwatch.store.cache import Cache, Kind
 
 if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the Yahoo
@@ -74,13 +77,16 @@ class RefreshOutcome:
     errors: Mapping[str, str] = field(default_factory=dict)
     message: str = ""
     backoff_until: datetime | None = None
+    fx: Mapping[str, Quote] = field(default_factory=dict)  # FX pairs' quotes (HKDUSD=X)
 
 
 @dataclass(frozen=True, slots=True)
 class FetchEvent:
     """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
-    or "fundamentals"), a ticker failed (`error`), or the run is `done` (`message`,
-    `backoff_until`). One JSON line each on the fetch process's stdout."""
+    or "fundamentals"; "fx" for an FX pair's quote, cached as a quote under the pair's
+    symbol), a ticker failed (`error`), or the run is `done` (`message`, `backoff_until`).
+    One JSON line each on the fetch process's stdout. A charted ticker may report "prices"
+    twice: its chart, then the v7 quote's extended-hours price."""
 
     ticker: str = ""
     part: str = ""
@@ -155,9 +161,11 @@ class Refresher:
                               part("fundamentals", t, Fundamentals)) for t in tickers}
 
     def refresh(self, tickers: Iterable[str], force: bool = False, quotes_only: bool = False,
-                on_event: Callable[[FetchEvent], None] = lambda event: None) -> RefreshOutcome:
+                on_event: Callable[[FetchEvent], None] = lambda event: None,
+                fx: Iterable[str] = ()) -> RefreshOutcome:
         """Fetch what is stale (everything when `force`; only quotes when `quotes_only`),
-        store it, report each part as it lands, and return it all. Blocking."""
+        store it, report each part as it lands, and return it all. Blocking. `fx`: currency
+        pairs (HKDUSD=X) whose quotes alone are wanted, for positions."""
         symbols = list(dict.fromkeys(t.upper() for t in tickers))
         if self._source is None:
             return RefreshOutcome(message="offline")
@@ -170,21 +178,23 @@ class Refresher:
             charts = [] if quotes_only else [t for t in symbols
                                              if force or self._stale("history", t)]
             quotes = [t for t in symbols if t not in charts and (force or self._stale("quote", t))]
+            pairs = [p for p in dict.fromkeys(p.upper() for p in fx)
+                     if p not in symbols and (force or self._stale("quote", p))]
             with ThreadPoolExecutor(WORKERS, thread_name_prefix="aiwatch-fetch") as pool:
                 run.prices(pool, charts)
-                run.quotes(quotes)
+                run.quotes(quotes, pairs)
                 if not quotes_only:
-                    run.fundamentals(pool, [t for t in symbols
-                                            if force or self._stale("fundamentals", t)])
+                    run.fundamentals(pool, [t for t in symbols if self._has_earnings(t, run) and (
+                        force or self._stale("fundamentals", t))])
             if run.stopped:
                 self._start_backoff(run.stopped, run.summary())
                 message = self._backoff_message() if run.stopped == "rate_limited" else (
                     run.summary())
-                return run.outcome(symbols, message, self._backoff_until)
+                return run.outcome([*symbols, *pairs], message, self._backoff_until)
             if self._backoff_until is not None or self._backoff != FIRST_BACKOFF:
                 self._backoff_until, self._backoff = None, FIRST_BACKOFF
                 self._save_backoff()
-            return run.outcome(symbols, run.summary())
+            return run.outcome([*symbols, *pairs], run.summary())
 
     def _backing_off(self, force: bool) -> bool:
         """Whether this refresh must not ask: a back-off runs, and `r` may not override it
@@ -192,6 +202,13 @@ class Refresher:
         if self._backoff_until is None or self._clock() >= self._backoff_until:
             return False
         return not force or self._backoff_kind == "rate_limited"
+
+    def _has_earnings(self, ticker: str, run: _Run) -> bool:
+        """Whether to ask for fundamentals: not when the quote (this run's, else the cached
+        one) says the symbol is no company's shares (an ETF, index, currency, crypto, future):
+        they have none, and asking would cost three requests and report "no data"."""
+        quote = run.quotes_done.get(ticker) or self._cache.get_quote(ticker)
+        return quote is None or quote.instrument in ("", EQUITY)
 
     def _stale(self, kind: Kind, ticker: str) -> bool:
         fetched = self._cache.fetched_at(kind, ticker)
@@ -249,6 +266,7 @@ class _Run:
         self._on_event = on_event
         self.histories: dict[str, PriceHistory] = {}
         self.quotes_done: dict[str, Quote] = {}
+        self.fx_done: dict[str, Quote] = {}
         self.fundamentals_done: dict[str, Fundamentals] = {}
         self.errors: dict[str, str] = {}
         self.stopped: str = ""  # the YahooError kind that ended the run early
@@ -282,25 +300,42 @@ class _Run:
                     landed.append(result.quote)
             self._land(landed, "prices")
 
-    def quotes(self, tickers: list[str]) -> None:
-        """Quotes alone (their history is fresh): batched, one request per QUOTE_BATCH."""
+    def quotes(self, tickers: list[str], pairs: list[str]) -> None:
+        """v7 quotes, batched (one request per QUOTE_BATCH symbols): of `tickers` (their
+        history is fresh), of the FX `pairs`, and of the tickers charted in this run, whose
+        chart quote gains the v7's extended-hours price (for those a missing v7 quote is no
+        error: the chart's stands)."""
         from aiwatch.sources.yahoo import YahooError
+        from aiwatch.sources.yahoo_map import with_v7
 
-        if not tickers or self.stopped:
+        charted = {t: None for t in self.histories if t not in tickers}  # an ordered set
+        if self.stopped or not (tickers or pairs or charted):
             return
         try:
-            results = self._source.fetch_quotes(tickers)
+            results = self._source.fetch_quotes([*tickers, *pairs, *charted])
         except YahooError as exc:
-            self._stop(exc, tickers)
+            self._stop(exc, [*tickers, *pairs])
             return
-        landed = []
-        for ticker, result in results.items():
+        landed, rates = [], []
+        for symbol, result in results.items():
+            if symbol in charted:
+                chart = self.quotes_done.get(symbol)
+                quote = None if isinstance(result, YahooError) else (
+                    result if chart is None else with_v7(chart, result))
+                if quote is not None and quote != chart:
+                    self.quotes_done[symbol] = quote
+                    landed.append(quote)
+                continue
             if isinstance(result, YahooError):
-                self._fail(ticker, result)
+                self._fail(symbol, result)
+            elif symbol in pairs:
+                self.fx_done[symbol] = result
+                rates.append(result)
             else:
-                self.quotes_done[ticker] = result
+                self.quotes_done[symbol] = result
                 landed.append(result)
         self._land(landed, "prices")
+        self._land(rates, "fx")
 
     def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
         from aiwatch.sources.yahoo import YahooError
@@ -382,4 +417,4 @@ class _Run:
 
         return RefreshOutcome(ordered(self.histories), ordered(self.quotes_done),
                               ordered(self.fundamentals_done), ordered(self.errors),
-                              message, backoff_until)
+                              message, backoff_until, dict(self.fx_done))

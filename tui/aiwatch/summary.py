@@ -13,11 +13,22 @@ from datetime import date, datetime, timedelta
 from aiwatch.checks import evaluate, parse_alert, parse_alerts, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
-from aiwatch.model import CheckResult, CloudShare, EarningsQuarter, NextEarnings, TickerView
+from aiwatch.model import (
+    EQUITY,
+    CheckResult,
+    CloudShare,
+    EarningsQuarter,
+    NextEarnings,
+    TickerView,
+)
 
 # The slowest of the four reports about 60 days after a quarter ends (Alibaba: 45–60 days,
 # data/earnings.csv); past this, a quarter missing from the data has been reported.
 REPORTED_WITHIN = timedelta(days=70)
+# How the card names an instrument without earnings (Yahoo's type → words); others lowercased
+INSTRUMENT_WORDS = {"ETF": "ETF", "INDEX": "index", "CURRENCY": "currency",
+                    "CRYPTOCURRENCY": "crypto", "MUTUALFUND": "fund", "FUTURE": "future",
+                    "MONEYMARKET": "money-market fund", "OPTION": "option"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +44,9 @@ class TickerSummary:
     price_day: date | None  # the exchange's trading day the price is from
     price_current: bool  # from the session under way or the last one: else "as of <day>"
     alerts: tuple[CheckResult, ...] = ()  # `alert:` lines: passed means the alert holds
+    # "ETF: no earnings": Yahoo says the instrument has none (one muted line, not n/a rows);
+    # "" for a company's shares or an unknown type
+    no_fundamentals_reason: str = ""
     # what else it was worked out from, so resummarise knows when it still holds
     shares: Sequence[CloudShare] = ()
     today: date | None = None
@@ -54,6 +68,15 @@ def thesis_prose(text: str) -> tuple[str, ...]:
             continue
         lines.append(stripped)
     return tuple(lines)
+
+
+def no_fundamentals_reason(view: TickerView) -> str:
+    """Why the card has no earnings to show, when the quote says the symbol is no company's
+    shares ("ETF: no earnings"); "" otherwise (the refresher then asks for them)."""
+    instrument = view.quote.instrument if view.quote else ""
+    if instrument in ("", EQUITY):
+        return ""
+    return f"{INSTRUMENT_WORDS.get(instrument, instrument.lower())}: no earnings"
 
 
 def upcoming_report(upcoming: NextEarnings | None, today: date) -> NextEarnings | None:
@@ -104,6 +127,7 @@ def summarise(
         thesis_lines=thesis_prose(note_text),
         checks=tuple(evaluate(c, values) for c in parse_checks(note_text)),
         alerts=tuple(evaluate(a, values) for a in parse_alerts(note_text)),
+        no_fundamentals_reason=no_fundamentals_reason(view),
         next_report=upcoming_report(upcoming, today),
         last_report=last,
         missing_quarters=missing_quarters(quarters, upcoming, today),

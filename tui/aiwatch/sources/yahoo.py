@@ -5,7 +5,8 @@ process paints or starts before yfinance (and the pandas it loads) does. yfinanc
 session does the talking (cookie, crumb, consent); every request passes through the wire
 (yahoo_wire), which keeps the answers, and yahoo_map turns them into model objects: no frame
 is built. A cold ticker costs four requests: its 1-year chart (the quote comes with it), one
-quoteSummary (two modules), one timeseries and the earnings-calendar page.
+quoteSummary (two modules), one timeseries and the earnings-calendar page; and a share of one
+v7 quote request (50 symbols each: names, types, pre- and post-market prices).
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ hand-built answers or real captures.
 from __future__ import annotations
 
 import math
+import re
 from contextlib import suppress
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -29,6 +31,11 @@ REPORT_WINDOW = timedelta(days=100)  # a quarter is reported within this long af
 # recent (a long holiday such as the Lunar New Year week); an older one is no "day" change.
 PREVIOUS_SESSION_WITHIN = timedelta(days=10)
 US_MARKET = ZoneInfo("America/New_York")  # Yahoo's earnings times are US market times
+NAME_LIMIT = 80  # a name is a label on a card: longer ones are cut
+_INSTRUMENT = re.compile("[A-Z_]{1,20}")  # EQUITY, ETF, INDEX, CURRENCY, CRYPTOCURRENCY, ...
+# v7's extended-hours fields: (session, price, market time)
+EXTENDED = (("pre", "preMarketPrice", "preMarketTime"),
+            ("post", "postMarketPrice", "postMarketTime"))
 
 
 def number(value: Any) -> float | None:
@@ -71,7 +78,8 @@ def chart_quote(history: PriceHistory, meta_answer: dict[str, Any]) -> Quote | N
     earlier = [(d, c) for d, c in zip(history.dates, history.closes, strict=True)
                if market_day - PREVIOUS_SESSION_WITHIN <= d < market_day]
     return Quote(history.ticker, price, earlier[-1][1] if earlier else None, currency, as_of,
-                 history.origin, exchange_tz=clean(meta.get("exchangeTimezoneName")))
+                 history.origin, exchange_tz=clean(meta.get("exchangeTimezoneName")),
+                 name=display_name(meta), instrument=instrument_type(meta.get("instrumentType")))
 
 
 def v7_quotes(answer: dict[str, Any], origin: Origin) -> dict[str, Quote]:
@@ -87,10 +95,62 @@ def v7_quotes(answer: dict[str, Any], origin: Origin) -> dict[str, Quote]:
             continue
         previous = number(item.get("regularMarketPreviousClose"))
         symbol = item["symbol"].upper()
-        quotes[symbol] = Quote(symbol, price, previous if plausible_price(previous) else None,
-                               currency, datetime.fromtimestamp(stamp, UTC), origin,
-                               exchange_tz=clean(item.get("exchangeTimezoneName")))
+        as_of = datetime.fromtimestamp(stamp, UTC)
+        extended = extended_hours(item, as_of)
+        quotes[symbol] = Quote(
+            symbol, price, previous if plausible_price(previous) else None, currency, as_of,
+            origin, exchange_tz=clean(item.get("exchangeTimezoneName")), name=display_name(item),
+            instrument=instrument_type(item.get("quoteType")),
+            extended_price=extended[0] if extended else None,
+            extended_time=extended[1] if extended else None,
+            extended_session=extended[2] if extended else "")
     return quotes
+
+
+def extended_hours(item: dict[str, Any], regular: datetime) -> tuple[float, datetime, str] | None:
+    """The latest pre- or post-market price of a v7 quote that is later than its regular
+    price `regular`, with its time and session; an earlier one (yesterday's post-market during
+    today's session) is stale and none."""
+    found: tuple[float, datetime, str] | None = None
+    for session, price_key, time_key in EXTENDED:
+        price, stamp = number(item.get(price_key)), item.get(time_key)
+        if price is None or not plausible_price(price) or not isinstance(stamp, int):
+            continue
+        when = datetime.fromtimestamp(stamp, UTC)
+        if when > regular and (found is None or when > found[1]):
+            found = (price, when, session)
+    return found
+
+
+def with_v7(chart: Quote, v7: Quote) -> Quote:
+    """The chart's quote with what the v7 quote adds: its extended-hours price when that is
+    later than the chart's price, its name and type where the chart gave none. The chart's
+    price and previous close stay (the close before the quote's own market day)."""
+    changes: dict[str, Any] = {}
+    if v7.extended_time is not None and v7.extended_time > chart.as_of:
+        changes.update(extended_price=v7.extended_price, extended_time=v7.extended_time,
+                       extended_session=v7.extended_session)
+    if not chart.name and v7.name:
+        changes["name"] = v7.name
+    if not chart.instrument and v7.instrument:
+        changes["instrument"] = v7.instrument
+    return replace(chart, **changes) if changes else chart
+
+
+def display_name(item: dict[str, Any]) -> str:
+    """Yahoo's longName, else its shortName: one line of plain characters (no controls), at
+    most NAME_LIMIT long; "" when it sends neither."""
+    for key in ("longName", "shortName"):
+        value = item.get(key)
+        name = clean(" ".join(value.split()), NAME_LIMIT).strip() if isinstance(value, str) else ""
+        if name:
+            return name
+    return ""
+
+
+def instrument_type(value: object) -> str:
+    """Yahoo's instrument type (EQUITY, ETF, INDEX…), or "" for anything else it may send."""
+    return value if isinstance(value, str) and _INSTRUMENT.fullmatch(value) else ""
 
 
 def chart_meta(answer: dict[str, Any]) -> dict[str, Any]:
