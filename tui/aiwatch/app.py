@@ -28,10 +28,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from aiwatch.alerts import Flip, flips
 from aiwatch.app_lists import ListActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
-from aiwatch.feed import base_views, merge, status_line
+from aiwatch.desktop import notice_sequence
+from aiwatch.feed import base_views, fx_table, merge, status_line
 from aiwatch.fetcher import Fetcher
+from aiwatch.holdings import ADS, ORDINARY, Holdings, fx_pairs, holdings, portfolio_text
 from aiwatch.list_editor import ListEditor
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
@@ -42,8 +45,9 @@ from aiwatch.refresh import CachedData, FetchEvent, Refresher
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config, with_available_themes
+from aiwatch.store.journal import Journal, JournalError
 from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
-from aiwatch.summary import TickerSummary, resummarise
+from aiwatch.summary import TickerSummary, resummarise, with_holdings
 from aiwatch.text import has_control, visible
 from aiwatch.widgets.share_bars import ShareBars
 
@@ -132,6 +136,9 @@ class AiwatchApp(ListActions, App[None]):
         self.services = services
         self.tickers = services.config.tickers  # in the config's order
         self.list_editor = ListEditor(services.config_path, services.config)
+        self.holdings = Holdings({}, None, None)  # the user's positions, valued
+        self.journal = Journal(services.notes.directory / "journal.md")
+        self._before_refresh: dict[str, TickerSummary] | None = None  # for check flips
         self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
         self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
         self.note_texts: dict[str, str] = {}
@@ -202,8 +209,8 @@ class AiwatchApp(ListActions, App[None]):
         self._update_status()
 
     def _update_status(self) -> None:
-        extra = [note for note in (self.refresh_note, self.services.refresher.cache_problem)
-                 if note]
+        extra = [note for note in (self.refresh_note, self.services.refresher.cache_problem,
+                                   portfolio_text(self.holdings.total)) if note]
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
                                   [*extra, *self.problems, *self.snapshot.problems,
                                    *self.notes_problems])
@@ -221,6 +228,7 @@ class AiwatchApp(ListActions, App[None]):
             return
         self._landed = set()
         self._fetching = True
+        self._before_refresh = self._before_refresh or self.summaries  # checks flip against
         self.refresh_note = self._progress()
         self._update_status()
         self._refresh_starts += 1
@@ -240,7 +248,8 @@ class AiwatchApp(ListActions, App[None]):
         cancelling the worker (quitting) closes the stream, which kills the child."""
         assert self.services.fetcher is not None
         tickers = self.tickers
-        events = self.services.fetcher.run(tickers, force)
+        events = self.services.fetcher.run(tickers, force,
+                                           fx=fx_pairs(self.list_editor.config, self.views))
         try:
             async for event in events:
                 if event.done:
@@ -272,6 +281,28 @@ class AiwatchApp(ListActions, App[None]):
         self._update_status()
         if self._unshown:
             self._apply_timer = self.set_timer(APPLY_NEXT, self._apply_landed)
+        elif not self._fetching and self._before_refresh is not None:
+            self._announce(flips(self._before_refresh, self.summaries, self.now))
+            self._before_refresh = None
+
+    def _announce(self, found: list[Flip]) -> None:
+        """Checks that flipped and alerts that fired with this refresh: a toast each, the
+        bell (and a desktop notice where the terminal shows one), a line in journal.md."""
+        if not found:
+            return
+        for flip in found:
+            bad = flip.new is False if flip.kind == "check" else flip.fired
+            self.notify(flip.message, title="aiwatch", severity="warning" if bad else
+                        "information", timeout=20, markup=False)
+        self.bell()
+        notice = notice_sequence("aiwatch", "; ".join(f.message for f in found), os.environ)
+        driver = self._driver
+        if notice and driver is not None and not self.is_headless:
+            driver.write(notice)
+        try:
+            self.journal.append(found)
+        except JournalError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
 
     def _with_landed(self, view: TickerView, events: list[FetchEvent]) -> TickerView:
         """The view with what the fetch reported for its ticker, in order: each part it wrote,
@@ -380,7 +411,15 @@ class AiwatchApp(ListActions, App[None]):
 
     def _summarise(self) -> None:
         now = self.now or self.services.clock()
-        self.summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
+        summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
+        config = self.list_editor.config
+        if config.positions.symbols or (ADS in self.views and ORDINARY in self.views):
+            pairs = fx_pairs(config, self.views)
+            fx = fx_table(c.quote for c in self.services.refresher.cached(pairs).values())
+            self.holdings = holdings(config, self.views, fx)
+            summaries = with_holdings(summaries, self.holdings.positions, self.holdings.ads,
+                                      ADS)
+        self.summaries = summaries
 
     def on_edit_symbol(self, message: EditSymbol) -> None:
         if message.kind == "remove":
@@ -404,7 +443,8 @@ class AiwatchApp(ListActions, App[None]):
     def on_open_detail(self, message: OpenDetail) -> None:
         from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed
 
-        self.push_screen(DetailScreen(message.ticker, self.shown_tickers()), self._select_card)
+        self.push_screen(DetailScreen(message.ticker, self.shown_tickers(), self.journal),
+                         self._select_card)
 
     def _select_card(self, ticker: str | None) -> None:
         """Back from the detail screen: the watchlist selects the symbol last shown."""

@@ -7,9 +7,10 @@ widgets render, so widgets hold no logic beyond layout.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from aiwatch.adr import AdsComparison
 from aiwatch.checks import evaluate, parse_alert, parse_alerts, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
@@ -21,6 +22,7 @@ from aiwatch.model import (
     NextEarnings,
     TickerView,
 )
+from aiwatch.positions import Position
 
 # The slowest of the four reports about 60 days after a quarter ends (Alibaba: 45–60 days,
 # data/earnings.csv); past this, a quarter missing from the data has been reported.
@@ -47,6 +49,8 @@ class TickerSummary:
     # "ETF: no earnings": Yahoo says the instrument has none (one muted line, not n/a rows);
     # "" for a company's shares or an unknown type
     no_fundamentals_reason: str = ""
+    position: Position | None = None  # the user's lots, valued (set by with_holdings)
+    ads: AdsComparison | None = None  # BABA only: the ADS against the Hong Kong line
     # what else it was worked out from, so resummarise knows when it still holds
     shares: Sequence[CloudShare] = ()
     today: date | None = None
@@ -137,6 +141,20 @@ def summarise(
         today=today,
         session_day=session_day,
     )
+
+
+def with_holdings(summaries: Mapping[str, TickerSummary], positions: Mapping[str, Position],
+                  ads: AdsComparison | None, ads_symbol: str) -> dict[str, TickerSummary]:
+    """The summaries with each symbol's position (and the ADS comparison on its symbol);
+    a summary whose figures did not change is the same object, so its card does not repaint."""
+    result = {}
+    for ticker, summary in summaries.items():
+        position = positions.get(ticker)
+        comparison = ads if ticker == ads_symbol else None
+        if summary.position != position or summary.ads != comparison:
+            summary = replace(summary, position=position, ads=comparison)
+        result[ticker] = summary
+    return result
 
 
 def resummarise(

@@ -21,6 +21,7 @@ from aiwatch.market import zone as _zone
 from aiwatch.messages import OpenNote
 from aiwatch.metrics import calendar_label
 from aiwatch.model import EarningsQuarter, Provenance
+from aiwatch.store.journal import Journal
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.earnings_table import EarningsTable, legend
@@ -28,6 +29,8 @@ from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenan
 from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.price_chart import RANGES, PriceChart, offered_ranges
 from aiwatch.widgets.ticker_card import check_line
+
+JOURNAL_LINES = 10  # the newest journal lines shown for the symbol
 
 
 def note_markdown(note: str) -> Markdown:
@@ -61,10 +64,12 @@ class DetailScreen(Screen[str]):
 
     range_days: reactive[int] = reactive(365)
 
-    def __init__(self, ticker: str, tickers: Sequence[str] = ()) -> None:
+    def __init__(self, ticker: str, tickers: Sequence[str] = (),
+                 journal: Journal | None = None) -> None:
         super().__init__()
         self.ticker = ticker
         self.tickers = tuple(tickers) or (ticker,)  # what ←/→ step through
+        self.journal = journal  # check flips and alerts, read per symbol
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
@@ -164,12 +169,18 @@ class DetailScreen(Screen[str]):
         width = min(self.size.width - 4, 60)
         checks = [check_line(r, width) for r in s.checks]
         note = note_markdown(s.note) if s.note.strip() else Text("(no note)", style=MUTED)
-        return Group(
+        parts: list[Text | Markdown] = [
             Text("Thesis checks", style="bold"),
             *(checks or [Text("no checks in the note", style=MUTED)]),
-            Text(""),
-            note,
-        )
+        ]
+        if s.alerts:
+            parts += [Text(""), Text("Alerts  (✔: the condition holds now)", style="bold"),
+                      *(check_line(r, width) for r in s.alerts)]
+        history = self.journal.lines_for(s.ticker, JOURNAL_LINES) if self.journal else []
+        if history:
+            parts += [Text(""), Text("Journal  (journal.md beside the notes)", style="bold"),
+                      *(Text(visible(line), style=MUTED) for line in history)]
+        return Group(*parts, Text(""), note)
 
     def action_note(self, external: bool = False) -> None:
         self.post_message(OpenNote(self.ticker, external))

@@ -17,9 +17,12 @@ from textual.style import Style
 from textual.visual import RenderOptions, RichVisual
 from textual.widget import Widget
 
+from aiwatch.adr import AdsComparison
 from aiwatch.checks import shown_value
-from aiwatch.metrics import calendar_label, fiscal_label
-from aiwatch.model import CheckResult, ThesisCheck
+from aiwatch.market import zone
+from aiwatch.metrics import calendar_label, extended_change, fiscal_label
+from aiwatch.model import CheckResult, Quote, ThesisCheck
+from aiwatch.positions import Position
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.format import (
@@ -133,6 +136,44 @@ def rows_of(text: Text, width: int) -> list[Text]:
     return list(text.wrap(_WRAP_CONSOLE, width))
 
 
+def extended_line(quote: Quote, width: int) -> Text | None:
+    """post 124.81 +0.08 +0.06% 19:59: the pre- or post-market price against the regular."""
+    change = extended_change(quote)
+    if change is None or quote.extended_time is None:
+        return None
+    when = quote.extended_time.astimezone(zone(quote.exchange_tz or "America/New_York"))
+    absolute, percent = day_change_texts(change)
+    price = Text(f"{quote.extended_price:,.2f}")
+    return label_value(f"{quote.extended_session or 'ext.'} {when:%H:%M}",
+                       Text.assemble(price, " ", absolute, " ", percent), width,
+                       narrower=[Text.assemble(price, " ", percent)])
+
+
+def position_lines(position: Position, width: int) -> list[Text]:
+    """Held 10 · 955.00 USD, then P&L day / total, in the quote's currency."""
+    amounts = position.local
+    value = NA if amounts.value is None else f"{amounts.value:,.2f} {amounts.currency}"
+    held = label_value("Held", Text(f"{position.quantity:g} · {value}"), width)
+    day = Text.assemble(signed(amounts.day_pnl, digits=2), " ",
+                        signed(amounts.day_pnl_pct, "%", digits=2))
+    total = Text.assemble(signed(amounts.total_pnl, digits=2), " ",
+                          signed(amounts.total_pnl_pct, "%", digits=2))
+    return [held,
+            label_value("P&L day", day, width, short="Day",
+                        narrower=[signed(amounts.day_pnl_pct, "%", digits=2)]),
+            label_value("P&L total", total, width, short="Total",
+                        narrower=[signed(amounts.total_pnl_pct, "%", digits=2)])]
+
+
+def ads_line(comparison: AdsComparison, width: int) -> Text:
+    """vs 9988.HK ×8 +0.87%: the ADS over (+) or under the Hong Kong line after FX."""
+    premium = signed(comparison.premium_pct, "%", digits=2)
+    if not comparison.comparable:
+        premium.append(" (prices of different days)", style=MUTED)
+    return label_value("vs 9988.HK ×8", premium, width, short="vs HK",
+                       narrower=[signed(comparison.premium_pct, "%", digits=2)])
+
+
 class Painted(RichVisual):
     """The card's rows as strips, kept per width, height and style: a focus move changes only
     the style, so after the first visit both looks paint from memory instead of Rich."""
@@ -224,8 +265,8 @@ class TickerCard(Widget, can_focus=True):
         if built is None:
             summary = self.summary
             assert summary is not None
-            lines = [*self._price(summary, width), *self._earnings(summary, width),
-                     *self._thesis(summary, width)]
+            lines = [*self._price(summary, width), *self._holding(summary, width),
+                     *self._earnings(summary, width), *self._thesis(summary, width)]
             rows = [row for line in lines for row in rows_of(line, width)]
             built = self._cache[1][width] = (len(rows), Painted(self, Group(*rows)))
         return built
@@ -249,6 +290,9 @@ class TickerCard(Widget, can_focus=True):
             Text.assemble(price, arrow, percent),
         ], width)
         lines: list[Text] = [head]
+        extended = extended_line(f.quote, width)
+        if extended is not None:
+            lines.append(extended)
         label = Text(" 3M", style=MUTED)
         lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
         if f.range52:
@@ -258,7 +302,19 @@ class TickerCard(Widget, can_focus=True):
             lines.append(Text.assemble(("52w ", MUTED), low, " ", bar, " ", high, (pct, MUTED)))
         return lines
 
+    @staticmethod
+    def _holding(s: TickerSummary, width: int) -> list[Text]:
+        """The user's position (value, day and total P&L), and BABA against 9988.HK."""
+        lines = []
+        if s.position is not None:
+            lines.extend(position_lines(s.position, width))
+        if s.ads is not None:
+            lines.append(ads_line(s.ads, width))
+        return lines
+
     def _earnings(self, s: TickerSummary, width: int) -> list[Text]:
+        if s.no_fundamentals_reason:
+            return [Text(visible(s.no_fundamentals_reason), style=MUTED)]
         f, company = s.figures, s.view.company
         q = f.quarter
         if q is None:

@@ -1,0 +1,53 @@
+"""Alerts in the app: a refresh that flips a check or fires an alert says so, rings, and
+writes journal.md; the detail screen shows the symbol's journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FakeYahoo, fixture_quote
+from test_live_app import IN_SESSION, settle
+
+
+def note(tmp_home: Path, ticker: str, text: str) -> Path:
+    path = tmp_home / "data" / "aiwatch" / "notes" / f"{ticker}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path.parent / "journal.md"
+
+
+async def test_a_refresh_that_flips_a_check_is_journaled(make_test_app, fake_yahoo: FakeYahoo,
+                                                         tmp_home: Path) -> None:
+    live = fixture_quote("AMZN")[0]  # 259.49, above the snapshot's 256.29
+    journal = note(tmp_home, "AMZN", "# AMZN\ncheck: price >= 257\nalert: price > 258\n")
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    rang = []
+    app.bell = lambda: rang.append(True)  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        for _ in range(40):
+            if journal.exists():
+                break
+            await pilot.pause(0.05)
+        lines = [line for line in journal.read_text().splitlines() if line.startswith("- ")]
+        assert lines == [
+            f"- 2026-10-07 14:30 UTC · AMZN · check · price >= 257 · ✘ → ✔ · {live:.2f}",
+            f"- 2026-10-07 14:30 UTC · AMZN · alert · price > 258 · ✘ → ✔ · {live:.2f}",
+        ]
+        assert rang == [True]  # one bell for the refresh
+        messages = [n.message for n in app._notifications]
+        assert f"AMZN alert: price > 258 (now {live:.2f})" in messages
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#detail-notes").render())
+        assert "Journal" in shown and "price > 258" in shown
+
+
+async def test_nothing_flips_nothing_is_written(make_test_app, fake_yahoo: FakeYahoo,
+                                                tmp_home: Path) -> None:
+    journal = note(tmp_home, "AMZN", "# AMZN\ncheck: price >= 100\n")
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+    assert not journal.exists()

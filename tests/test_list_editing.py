@@ -1,0 +1,154 @@
+"""Shaping the list in the app: add, remove, undo, reorder, sort, switch lists, the view; each
+kept in config.toml with the user's comments, and seen by the next start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CONFIG = """\
+# my watchlist — keep this comment
+tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]  # the four
+
+refresh_minutes = 5  # every five minutes
+
+[lists.chips]
+tickers = ["NVDA", "AMD"]
+"""
+
+
+@pytest.fixture
+def config_file(tmp_home: Path) -> Path:
+    path = tmp_home / "config" / "aiwatch" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG)
+    return path
+
+
+def shown(app) -> tuple[str, ...]:  # noqa: ANN001
+    return app.screen.tickers
+
+
+async def test_add_puts_the_symbol_after_the_selection_and_keeps_comments(
+        make_test_app, config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "a")  # AMZN selected
+        await pilot.pause()
+        await pilot.press(*"nvda", "enter")
+        await pilot.pause()
+        assert shown(app) == ("BABA", "AMZN", "NVDA", "MSFT", "GOOGL")
+        assert app.screen.selected_ticker == "NVDA"
+    text = config_file.read_text()
+    assert "# my watchlist — keep this comment" in text and "# the four" in text
+    assert "# every five minutes" in text
+    assert '"NVDA"' in text.split("[lists.chips]")[0]
+    again = make_test_app()  # the next start shows it
+    async with again.run_test(size=(160, 45)):
+        assert again.tickers == ("BABA", "AMZN", "NVDA", "MSFT", "GOOGL")
+
+
+async def test_a_bad_or_listed_symbol_is_refused_in_the_box(make_test_app,
+                                                            config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a", *"bad sym", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "AddSymbolScreen"
+        assert "not a Yahoo symbol" in str(app.screen.query_one("#add-hint").render())
+        await pilot.press("ctrl+a", *"", "escape")
+        await pilot.pause()
+        assert shown(app) == ("BABA", "AMZN", "MSFT", "GOOGL")
+    assert config_file.read_text() == CONFIG  # nothing written
+
+
+async def test_remove_then_undo_puts_it_back_where_it_was(make_test_app,
+                                                          config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("3", "d")  # MSFT
+        await pilot.pause()
+        assert shown(app) == ("BABA", "AMZN", "GOOGL")
+        assert app.screen.selected_ticker == "GOOGL"  # the next one
+        assert '"MSFT"' not in config_file.read_text().split("[lists")[0]
+        await pilot.press("u")
+        await pilot.pause()
+        assert shown(app) == ("BABA", "AMZN", "MSFT", "GOOGL")
+        assert app.screen.selected_ticker == "MSFT"
+    assert "# the four" in config_file.read_text()
+
+
+async def test_shift_arrows_reorder_and_persist(make_test_app, config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("shift+right", "shift+right")  # BABA two places right
+        await pilot.pause()
+        assert shown(app) == ("AMZN", "MSFT", "BABA", "GOOGL")
+        assert app.screen.selected_ticker == "BABA"
+    again = make_test_app()
+    async with again.run_test(size=(160, 45)):
+        assert again.tickers == ("AMZN", "MSFT", "BABA", "GOOGL")
+
+
+async def test_s_sorts_by_day_change_and_is_remembered(make_test_app,
+                                                       config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("s")  # list → day change: +1.95 / +0.78 / +0.35 / −1.32 %
+        await pilot.pause()
+        assert shown(app) == ("AMZN", "MSFT", "GOOGL", "BABA")
+        await pilot.press("shift+right")  # reordering by hand needs list order
+        await pilot.pause()
+        assert shown(app) == ("AMZN", "MSFT", "GOOGL", "BABA")
+    assert 'sort = "day"' in config_file.read_text()
+    again = make_test_app()
+    async with again.run_test(size=(160, 45)):
+        assert shown(again) == ("AMZN", "MSFT", "GOOGL", "BABA")
+        assert again.tickers == ("BABA", "AMZN", "MSFT", "GOOGL")  # the list itself unchanged
+
+
+async def test_capital_l_switches_to_the_next_named_list(make_test_app,
+                                                         config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        assert shown(app) == ("NVDA", "AMD")
+        assert str(app.screen.card_for("NVDA").border_title).startswith("NVDA")
+    assert 'list = "chips"' in config_file.read_text()
+    assert "# my watchlist — keep this comment" in config_file.read_text()
+
+
+async def test_v_toggles_the_compact_view_and_keys_act_on_its_rows(
+        make_test_app, config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen.compact
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DetailScreen" and app.screen.ticker == "MSFT"
+    assert 'view = "compact"' in config_file.read_text()
+
+
+async def test_a_tickers_session_never_writes_the_list(make_test_app, config_file: Path) -> None:
+    from aiwatch.cli import make_app
+
+    app = make_app(offline=True, tickers=("NVDA", "ORCL"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert shown(app) == ("ORCL",)
+    assert config_file.read_text() == CONFIG
+
+
+async def test_the_small_terminal_opens_on_the_compact_view(make_test_app,
+                                                            config_file: Path) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)):
+        assert app.screen.compact  # view = "auto" below 100×30
+    app = make_test_app()
+    async with app.run_test(size=(120, 40)):
+        assert not app.screen.compact
