@@ -11,4 +11,8 @@ SCREENS: dict[str, tuple[str, ...]] = {  # screen name -> keys pressed after lau
     "home": (),
     "detail": ("enter",),
     "help": ("question_mark",),
+    "compare": ("c",),
+    "race": ("w",),
+    "sources": ("m",),
+    "add": ("a", "N", "V"),
 }

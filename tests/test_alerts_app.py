@@ -39,8 +39,10 @@ async def test_a_refresh_that_flips_a_check_is_journaled(make_test_app, fake_yah
         assert f"AMZN alert: price > 258 (now {live:.2f})" in messages
         await pilot.press("2", "enter")
         await pilot.pause()
-        shown = str(app.screen.query_one("#detail-notes").render())
-        assert "Journal" in shown and "price > 258" in shown
+        lines = app.screen.query_one("#detail-notes")
+        shown = "\n".join(lines.render_line(y).text for y in range(lines.size.height))
+        assert "Journal" in shown
+        assert f"AMZN · alert · price > 258 · ✘ → ✔ · {live:.2f}" in shown
 
 
 async def test_nothing_flips_nothing_is_written(make_test_app, fake_yahoo: FakeYahoo,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from aiwatch.adr import AdsComparison, compare_ads
 from aiwatch.market import market_day
+from aiwatch.metrics import quote_from_history
 from aiwatch.model import Quote, TickerView
 from aiwatch.positions import (
     FxTable,
@@ -40,7 +41,12 @@ def _lots(lots: Iterable[ConfigLot], quote_currency: str) -> list[Lot]:
 
 
 def _quote(view: TickerView | None) -> Quote | None:
-    return view.quote if view is not None else None
+    """The price a card shows: the quote, else the last close of the history (snapshot)."""
+    if view is None:
+        return None
+    if view.quote is None and view.history is not None:
+        return quote_from_history(view.history)
+    return view.quote
 
 
 def fx_pairs(config: Config, views: Mapping[str, TickerView]) -> list[str]:
