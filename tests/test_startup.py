@@ -78,7 +78,8 @@ class Recording:
 
         app._display = counted  # type: ignore[method-assign]
 
-    async def run(self, tickers: Sequence[str], force: bool) -> AsyncIterator[FetchEvent]:
+    async def run(self, tickers: Sequence[str], force: bool,
+                  fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
         self.runs.append((force, any(self.drawn)))
         yield FetchEvent(done=True)
 
