@@ -37,3 +37,13 @@ def test_signed_and_money() -> None:
     assert money(37.6e9, "USD") == "$37.6bn"
     assert money(243.38e9, "CNY") == "RMB 243.4bn"
     assert money(None, "USD") == "n/a"
+
+
+def test_the_status_line_fits_80_columns_with_every_part() -> None:
+    from aiwatch.widgets.format import fit_status
+
+    line = "no network · snapshot prices to 2026-10-06 / 2026-02-11 · earnings to 2026-05-13"
+    assert fit_status(line, 200) == line
+    assert fit_status(line, 78) == ("no network · snapshot 2026-10-06 / 2026-02-11 · "
+                                    "earnings to 2026-05-13")
+    assert fit_status(line, 60) == "no network · snapshot 10-06 / 02-11 · earnings 05-13"

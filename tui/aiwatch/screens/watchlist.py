@@ -24,6 +24,7 @@ from aiwatch.messages import EditSymbol, OpenDetail, OpenNote
 from aiwatch.race import build_race
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
+from aiwatch.widgets.format import fit_status
 from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.race_panel import RacePanel
 from aiwatch.widgets.share_bars import ShareBars
@@ -147,7 +148,8 @@ class WatchlistScreen(Screen[None]):
     def _show_status(self, status: str) -> None:
         """One line, its height fixed by the stylesheet: repainted, never a cause of layout
         (which visits every card)."""
-        self.query_one("#status", Static).update(Text(visible(status)), layout=False)
+        line = fit_status(visible(status), (self.size.width or self.app.size.width) - 2)
+        self.query_one("#status", Static).update(Text(line), layout=False)
 
     def _show_now(self, now: object) -> None:
         for card in self.cards:
@@ -160,6 +162,7 @@ class WatchlistScreen(Screen[None]):
         if not self.has_class(mode):
             self.remove_class(*MODES.values(), update=False)
             self.add_class(mode)
+        self._show_status(self.app.status)  # type: ignore[attr-defined]
         roomy = self._roomy(event.size.width, event.size.height)
         if roomy != self.has_class("-roomy"):
             self.set_class(roomy, "-roomy")

@@ -4,6 +4,7 @@ nothing from outside is ever parsed as markup."""
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 from rich.text import Text
@@ -145,3 +146,22 @@ def range_bar(position: float, width: int) -> Text:
         return Text("─" * width, style=MUTED)
     spot = min(width - 1, max(0, round(position * (width - 1))))
     return Text.assemble(("─" * spot, MUTED), ("●", "bold"), ("─" * (width - 1 - spot), MUTED))
+
+
+STATUS_SHORTER = (  # applied in turn until the status line fits: the same facts, fewer letters
+    (re.compile(r"snapshot prices to "), "snapshot "),
+    (re.compile(r"cached prices up to (\d+) h old"), r"cached ≤\1 h"),
+    (re.compile(r"prices fetched "), "fetched "),
+    (re.compile(r"earnings to "), "earnings "),
+    (re.compile(r"\b20\d\d-(\d\d-\d\d)\b"), r"\1"),
+)
+
+
+def fit_status(text: str, width: int) -> str:
+    """The status line in as few letters as the width needs (a terminal of 80 columns gets
+    every part, with shorter words and dates without their year)."""
+    for pattern, shorter in STATUS_SHORTER:
+        if len(text) <= width:
+            break
+        text = pattern.sub(shorter, text)
+    return text
