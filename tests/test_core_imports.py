@@ -17,8 +17,8 @@ import aiwatch
 
 PACKAGE = Path(aiwatch.__file__).parent
 UI_FOLDERS = {"screens", "widgets"}
-UI_MODULES = {"app.py", "app_lists.py", "cli.py", "__main__.py", "messages.py",  # Messages
-              "commands.py"}  # Textual Bindings
+UI_MODULES = {"app.py", "app_lists.py", "app_notes.py",  # the app and its mixins
+              "cli.py", "__main__.py", "messages.py", "commands.py"}  # Messages, Bindings
 FORBIDDEN = {"textual", "rich", "pandas", "yfinance"}
 
 

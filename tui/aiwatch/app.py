@@ -10,7 +10,6 @@ import asyncio
 import gc
 import os
 import signal
-import subprocess
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App, SuspendNotSupported, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
@@ -30,6 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from aiwatch.alerts import Flip, flips
 from aiwatch.app_lists import ListActions
+from aiwatch.app_notes import NoteActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
 from aiwatch.desktop import notice_sequence
 from aiwatch.feed import base_views, fx_table, merge, status_line
@@ -46,9 +46,9 @@ from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config, with_available_themes
 from aiwatch.store.journal import Journal, JournalError
-from aiwatch.store.notes import Note, NotesError, NotesStore, SaveResult, editor_command
+from aiwatch.store.notes import NotesStore
 from aiwatch.summary import TickerSummary, resummarise, with_holdings
-from aiwatch.text import has_control, visible
+from aiwatch.text import visible
 from aiwatch.widgets.share_bars import ShareBars
 
 
@@ -71,27 +71,6 @@ APPLY_AT_ONCE = 4
 APPLY_NEXT = 0.02  # seconds
 
 
-def run_editor(command: list[str]) -> str | None:
-    """Run the editor and wait; why it failed, or None. Never raises: it runs inside
-    suspend(), which an exception would leave with the terminal never handed back."""
-    name = command[0]
-    try:
-        status = subprocess.run(command, check=False).returncode
-    except FileNotFoundError:
-        return f"{name} cannot start: not found"
-    except PermissionError:
-        return f"{name} cannot start: permission denied"
-    except (OSError, ValueError) as exc:
-        return f"{name} cannot start: {getattr(exc, 'strerror', None) or exc}"
-    except KeyboardInterrupt:  # ctrl+c meant for the editor reached us too
-        return f"{name} was interrupted"
-    if status < 0:
-        return f"{name} was stopped by signal {-status}"
-    if status:
-        return f"{name} exited with status {status}"
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Services:
     """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
@@ -108,7 +87,7 @@ class Services:
     config_path: Path | None = None  # where list edits are saved (None: nowhere, tests)
 
 
-class AiwatchApp(ListActions, App[None]):
+class AiwatchApp(NoteActions, ListActions, App[None]):
     CSS_PATH = "aiwatch.tcss"
     TITLE = "aiwatch"
     COMMANDS_TABLE = (
@@ -184,18 +163,6 @@ class AiwatchApp(ListActions, App[None]):
             self.call_after_refresh(gc.freeze)
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
-
-    def terminate(self) -> None:
-        """SIGTERM: keep unsaved editor text beside its note, then exit the normal way, so
-        the terminal gets its screen, mouse and echo back. Exit status 143, as if killed."""
-        from aiwatch.screens.notes import NotesScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, NotesScreen) and screen.modified:
-                with suppress(NotesError):  # nowhere to keep it: nothing more to do
-                    self.services.notes.recover(screen.note.ticker, screen.text,
-                                                self.services.clock())
-        self.exit(return_code=128 + signal.SIGTERM)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -386,29 +353,6 @@ class AiwatchApp(ListActions, App[None]):
         for problem in self.snapshot.problems:
             self.notify(problem, severity="warning", markup=False)
 
-    def _load_notes(self) -> list[str]:
-        """Seed missing notes, then read them all; failures come back as one line each for
-        seeding and for reading, never as an exception."""
-        notes = self.services.notes
-        problems = [f"{display_path(path)} holds unsaved note text from when aiwatch was "
-                    "stopped: merge it into the note, then delete it"
-                    for path in notes.recovered()]
-        notes.remove_stale_temp_files()
-        try:
-            notes.seed(list(self.tickers))
-        except NotesError as exc:
-            problems.append(str(exc))
-        unreadable: dict[str, str] = {}
-        for ticker in self.tickers:
-            try:
-                self.note_texts[ticker] = notes.read(ticker).text
-            except NotesError as exc:
-                unreadable[ticker] = exc.reason
-        if unreadable:
-            reasons = "; ".join(dict.fromkeys(unreadable.values()))
-            problems.append(f"cannot read the notes of {', '.join(unreadable)}: {reasons}")
-        return problems
-
     def _summarise(self) -> None:
         now = self.now or self.services.clock()
         summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
@@ -452,70 +396,6 @@ class AiwatchApp(ListActions, App[None]):
         if ticker in self.tickers and isinstance(home, WatchlistScreen):
             home.select_ticker(ticker)
 
-    def on_open_note(self, message: OpenNote) -> None:
-        if message.external:
-            self.edit_externally(message.ticker)
-            return
-        try:
-            note = self.services.notes.read(message.ticker)
-        except NotesError as exc:
-            self.notify(str(exc), title="Cannot open note", severity="error", markup=False)
-            return
-        if note.refusal:  # the editor would change bytes the user never touched
-            self.notify(note.refusal, title="Not editable in aiwatch", severity="warning",
-                        timeout=12, markup=False)
-            return
-        if has_control(note.text, multiline=True):  # TextArea would pass ESC to the terminal
-            self.notify(f"{message.ticker}.md holds control characters (shown as ␛ and the like "
-                        "on the cards); the built-in editor would send them to the terminal. "
-                        "Edit it in $EDITOR (e).", title="Not opened in the editor",
-                        severity="warning", timeout=12, markup=False)
-            return
-        from aiwatch.screens.notes import NotesScreen  # TextArea: loaded when first needed
-
-        location = display_path(self.services.notes.path(message.ticker))
-        self.push_screen(NotesScreen(note, location))
-
-    def save_note(self, note: Note) -> SaveResult:
-        """Save through the store, then show the new text and checks on the cards."""
-        result = self.services.notes.save(note, self.services.clock())
-        self.note_texts[note.ticker] = result.note.text
-        self._summarise()
-        return result
-
-    def edit_externally(self, ticker: str) -> None:
-        """Suspend, run $VISUAL/$EDITOR on the note, then pick up what it wrote.
-
-        Textual's suspend() resumes only when its block ends normally: the editor runs, and
-        fails, inside it, and the failure is reported after the app is back."""
-        path = self.services.notes.path(ticker)
-        command = editor_command(os.environ, path)
-        if command is None:
-            self.notify("Set $EDITOR (or $VISUAL) to edit notes outside aiwatch; "
-                        "n opens the built-in editor.", title="No editor set",
-                        severity="warning", markup=False)
-            return
-        try:
-            with self.suspend():
-                failure = run_editor(command)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor; press n instead.",
-                        severity="warning", markup=False)
-            return
-        if failure:
-            self.notify(f"{failure}. Check $VISUAL / $EDITOR, or press n for the built-in "
-                        "editor.", title=f"Editor failed on {ticker}", severity="error",
-                        timeout=12, markup=False)
-        self.reload_notes()
-
-    def reload_notes(self) -> None:
-        """Pick up notes edited outside the app (and forget note trouble that is gone)."""
-        self.notes_problems = self._load_notes()
-        for problem in self.notes_problems:
-            self.notify(problem, severity="error", markup=False)
-        self._summarise()
-        self._update_status()
-
     def action_sources(self) -> None:
         """The publication and URL behind every share figure shown, and rejected lines."""
         from aiwatch.screens.sources import SourcesScreen
@@ -524,33 +404,6 @@ class AiwatchApp(ListActions, App[None]):
             folder = display_path(self.snapshot.user_dir) if self.snapshot.user_dir else "none"
             yours = set(self.shares) - set(self.snapshot.bundled_shares)
             self.push_screen(SourcesScreen(self.shares, self.snapshot.rejected, folder, yours))
-
-    async def action_quit(self) -> None:
-        """q, ctrl+q and the palette's Quit: a note editor holding unsaved text, anywhere in
-        the stack, is brought to the top and asks save / discard / keep first."""
-        from aiwatch.screens.notes import NotesScreen
-
-        if isinstance(self.screen, NotesScreen):  # first the keys typed just before ctrl+q
-            self.screen.after_typing(self._quit_asking)
-        else:
-            self._quit_asking()
-
-    def _quit_asking(self) -> None:
-        from aiwatch.screens.notes import NotesScreen
-
-        unsaved = [s for s in self.screen_stack if isinstance(s, NotesScreen) and s.modified]
-        if not unsaved:
-            self.exit()
-            return
-        editor = unsaved[-1]
-        while self.screen is not editor:
-            self.pop_screen()
-
-        def leave() -> None:
-            editor.dismiss()
-            self.call_later(self.action_quit)  # the next editor down, if any, then exit
-
-        editor.ask_to_leave(leave)
 
     def action_help(self) -> None:
         from aiwatch.screens.detail import DetailScreen
