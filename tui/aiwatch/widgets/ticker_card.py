@@ -341,10 +341,10 @@ class TickerCard(Widget, can_focus=True):
         cloud = visible(company.cloud_label) or "Cloud"
         rows = [
             ("Revenue YoY", "Revenue", growth(f.revenue_yoy)),
-            (f"{cloud} YoY", cloud, cloud_yoy),
+            *([(f"{cloud} YoY", cloud, cloud_yoy)] if company.cloud_segment else []),
             ("Next report", "Next", report_date(s.next_report)),
             ("Last report", "Last", _date(s.last_report)),
-        ]
+        ]  # a company without a cloud segment gets no n/a cloud row
         lines = [title, label_value("EPS vs est", eps, width, short="EPS", narrower=[compact_eps]),
                  *(label_value(label, value, width, short=short) for label, short, value in rows)]
         if s.missing_quarters:
