@@ -47,3 +47,17 @@ def test_the_status_line_fits_80_columns_with_every_part() -> None:
     assert fit_status(line, 78) == ("no network · snapshot 2026-10-06 / 2026-02-11 · "
                                     "earnings to 2026-05-13")
     assert fit_status(line, 60) == "no network · snapshot 10-06 / 02-11 · earnings 05-13"
+
+
+async def test_track_colours_follow_the_kind_of_theme() -> None:
+    from textual.app import App
+
+    from aiwatch.widgets.format import themed
+
+    assert themed("dark", "light") == "dark"  # no app: the dark default
+    app = App()
+    async with app.run_test():
+        app.theme = "textual-light"
+        assert themed("dark", "light") == "light"
+        app.theme = "textual-dark"
+        assert themed("dark", "light") == "dark"

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK, MUTED
+from aiwatch.widgets.format import COMPUTED_MARK, MUTED, themed
 
 SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
 
@@ -33,7 +33,7 @@ def _table(title: str) -> Table:
     """A titled two-column list: a highlighted name, then what it means."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None,
                   show_header=False, padding=(0, 2, 0, 0))
-    table.add_column(style="bold #FFB000", no_wrap=True)
+    table.add_column(style=f"bold {themed('#FFB000', '#9A5B00')}", no_wrap=True)
     table.add_column()
     return table
 

@@ -165,3 +165,18 @@ def fit_status(text: str, width: int) -> str:
             break
         text = pattern.sub(shorter, text)
     return text
+
+
+def dark_theme() -> bool:
+    """Whether the running app's theme is dark (True outside an app, e.g. in unit tests)."""
+    from textual._context import active_app
+
+    try:
+        return bool(active_app.get().current_theme.dark)
+    except LookupError:
+        return True
+
+
+def themed(dark: str, light: str) -> str:
+    """A colour that must stand off the background: one per kind of theme, picked when drawn."""
+    return dark if dark_theme() else light

@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from aiwatch.race import Race, RaceCell, RaceRow
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK, DOWN, MUTED, UP, signed
+from aiwatch.widgets.format import COMPUTED_MARK, DOWN, MUTED, UP, dark_theme, signed
 
 GAP = "·"
 # (title, rows attribute, the value at which a cell is fully coloured, unit of the change)
@@ -21,18 +21,19 @@ SECTIONS = (
     ("Global share %", "share", 35.0, "pp"),
     ("Capex / revenue %" + COMPUTED_MARK, "capex", 40.0, "pts"),
 )
-DIM = Color.parse("#3A3F47").triplet
+DIM, DIM_LIGHT = Color.parse("#3A3F47").triplet, Color.parse("#B8BDC4").triplet
 HOT = Color.parse(UP).triplet
 COLD = Color.parse(DOWN).triplet
 
 
 def heat(value: float, full: float) -> Style:
     """Brighter green the closer `value` gets to `full`; red below zero."""
-    assert DIM is not None and HOT is not None and COLD is not None
+    dim = DIM if dark_theme() else DIM_LIGHT  # faint: toward the background
+    assert dim is not None and HOT is not None and COLD is not None
     if value < 0:
         return Style(color=Color.from_triplet(COLD))
     share = max(0.15, min(1.0, value / full))
-    return Style(color=Color.from_triplet(blend_rgb(DIM, HOT, share)), bold=share > 0.75)
+    return Style(color=Color.from_triplet(blend_rgb(dim, HOT, share)), bold=share > 0.75)
 
 
 def cell_text(cell: RaceCell, full: float, computed_mark: bool) -> Text:

@@ -17,7 +17,7 @@ from textual.widget import Widget
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
 from aiwatch.model import PROVIDER_LABELS, CloudShare
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED, WARN, signed
+from aiwatch.widgets.format import MUTED, WARN, signed, themed
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
 CHANGE_WIDTH = 24
@@ -153,7 +153,8 @@ class ShareBars(Widget):
         if row.share is None:
             return Text(row.label), Text("n/a", style=MUTED), Text(""), Text("")
         filled = bar_cells(row.share.share_pct, ceiling, bar_width)
-        bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), "#303540"))
+        track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
+        bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), track))
         change = Text.assemble(signed(row.change, " pp"),
                                (visible(f" vs {_year_before(row.share.period)}"), MUTED))
         if row.share.period != period:  # an older figure than the headline's: say which
