@@ -152,3 +152,44 @@ async def test_the_small_terminal_opens_on_the_compact_view(make_test_app,
     app = make_test_app()
     async with app.run_test(size=(120, 40)):
         assert not app.screen.compact
+
+
+async def test_online_a_symbol_yahoo_does_not_know_is_not_added(
+        make_test_app, fake_yahoo, config_file: Path) -> None:
+    from test_live_app import IN_SESSION
+
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("a", *"zzzz", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "ZZZZ" not in shown(app) and not app.unverified:
+                break
+        assert shown(app) == ("BABA", "AMZN", "MSFT", "GOOGL")
+        messages = [n.message for n in app._notifications]
+        assert "ZZZZ not added: Yahoo has no such symbol" in messages
+        await pilot.press("a", *"msft", "enter")  # already listed: refused in the box
+        await pilot.pause()
+    assert '"ZZZZ"' not in config_file.read_text()
+
+
+async def test_online_a_known_symbol_stays(make_test_app, fake_yahoo,
+                                           config_file: Path) -> None:
+    from test_live_app import IN_SESSION
+
+    write = config_file.read_text().replace('"GOOGL"]', '"GOOGL"]').replace(
+        'tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]', 'tickers = ["BABA", "AMZN", "MSFT"]')
+    config_file.write_text(write)
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "a", *"googl", "enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if not app.unverified:
+                break
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert shown(app) == ("BABA", "AMZN", "MSFT", "GOOGL")
+    assert '"GOOGL"' in config_file.read_text()

@@ -115,6 +115,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self.services = services
         self.tickers = services.config.tickers  # in the config's order
         self.list_editor = ListEditor(services.config_path, services.config)
+        self.unverified: set[str] = set()  # added online, not yet answered for by Yahoo
         self.holdings = Holdings({}, None, None)  # the user's positions, valued
         self.journal = Journal(services.notes.directory / "journal.md")
         self._before_refresh: dict[str, TickerSummary] | None = None  # for check flips
@@ -229,7 +230,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def on_ticker_fetched(self, message: TickerFetched) -> None:
         """A ticker's part landed in the cache (or failed): shown with the next apply."""
         ticker = message.event.ticker
-        if ticker not in self.views:
+        if ticker not in self.views or self.reject_unknown_added(message.event):
             return
         self._landed.add(ticker)
         self._unshown.setdefault(ticker, []).append(message.event)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aiwatch.feed import base_views, merge
 from aiwatch.list_editor import EditError
 from aiwatch.ordering import ORDERS, next_order, ordered
+from aiwatch.refresh import FetchEvent
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.store.config import Config
 
@@ -85,12 +86,26 @@ class ListActions:
             home = self.screen
             at = (self.tickers.index(home.selected_ticker) + 1
                   if isinstance(home, WatchlistScreen) and home.tickers else None)
-            unverified = " (unverified: offline)" if self.services.fetcher is None else ""
-            self._edit(lambda: self.list_editor.add(ticker, at), ticker,
-                       f"{ticker} added{unverified}")
+            online = self.services.fetcher is not None
+            said = f"{ticker} added" + ("; asking Yahoo about it" if online
+                                        else " (unverified: offline)")
+            if self._edit(lambda: self.list_editor.add(ticker, at), ticker, said) and online:
+                self.unverified.add(ticker)
 
         known = sorted(self.snapshot.companies)
         self.push_screen(AddSymbolScreen(known, self.tickers), add)
+
+    def reject_unknown_added(self: AiwatchApp, event: FetchEvent) -> bool:
+        """A symbol just added that Yahoo does not know is taken out again, and said so;
+        anything else Yahoo answers about it verifies it."""
+        if event.ticker not in self.unverified:
+            return False
+        self.unverified.discard(event.ticker)
+        if not event.error.startswith("unknown symbol"):
+            return False
+        self.call_later(self._edit, lambda: self.list_editor.remove(event.ticker), None,
+                        f"{event.ticker} not added: Yahoo has no such symbol")
+        return True
 
     def remove_symbol(self: AiwatchApp, ticker: str) -> None:
         shown = self.shown_tickers()
