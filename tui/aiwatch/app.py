@@ -116,6 +116,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self.tickers = services.config.tickers  # in the config's order
         self.list_editor = ListEditor(services.config_path, services.config)
         self.unverified: set[str] = set()  # added online, not yet answered for by Yahoo
+        self._history_asked: set[str] = set()  # tickers whose five years were fetched
         self.holdings = Holdings({}, None, None)  # the user's positions, valued
         self.journal = Journal(services.notes.directory / "journal.md")
         self._before_refresh: dict[str, TickerSummary] | None = None  # for check flips
@@ -224,6 +225,30 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
                     self.post_message(RefreshFinished(event, tickers))
                 else:
                     self.post_message(TickerFetched(event))
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    def fetch_history(self, ticker: str) -> bool:
+        """Five years of closes for the detail's 5Y, fetched apart from the refresh; False
+        when offline or already asked this session."""
+        if self.services.fetcher is None or ticker in self._history_asked:
+            return False
+        self._history_asked.add(ticker)
+        self.notify(f"fetching 5 years of prices for {ticker}…", markup=False)
+        self._history_worker(ticker)
+        return True
+
+    @work(group="history", exit_on_error=False)
+    async def _history_worker(self, ticker: str) -> None:
+        assert self.services.fetcher is not None
+        events = self.services.fetcher.run((ticker,), True, history="5y")
+        try:
+            async for event in events:
+                if not event.done:
+                    self.post_message(TickerFetched(event))
+                elif event.message:
+                    self.notify(f"5 years of {ticker}: {event.message}", severity="warning",
+                                markup=False)
         finally:
             await events.aclose()  # type: ignore[attr-defined]
 
@@ -388,8 +413,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def on_open_detail(self, message: OpenDetail) -> None:
         from aiwatch.screens.detail import DetailScreen  # plotext: loaded when first needed
 
-        self.push_screen(DetailScreen(message.ticker, self.shown_tickers(), self.journal),
-                         self._select_card)
+        self.push_screen(DetailScreen(message.ticker, self.shown_tickers(), self.journal,
+                                      self.fetch_history), self._select_card)
 
     def _select_card(self, ticker: str | None) -> None:
         """Back from the detail screen: the watchlist selects the symbol last shown."""

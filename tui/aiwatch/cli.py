@@ -62,6 +62,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     fetch.add_argument("--force", action="store_true", help="fetch however fresh the cache is")
     fetch.add_argument("--quotes-only", action="store_true",
                        help="only the latest quotes (one request per 50 tickers)")
+    fetch.add_argument("--history", choices=("1y", "5y"), default="1y",
+                       help="5y: five years of daily closes for the tickers, however fresh "
+                       "(the detail screen's 5Y)")
     fetch.add_argument("--fx", type=fx_list, default=(), metavar="HKDUSD=X,…",
                        help="also the quotes of these currency pairs (for positions; cached "
                        "as quotes under the pair's symbol)")
@@ -181,7 +184,8 @@ def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
 
     try:
         outcome = Refresher(cache, source, clock).refresh(
-            tickers, args.force, quotes_only=args.quotes_only, on_event=report, fx=args.fx)
+            tickers, args.force, quotes_only=args.quotes_only, on_event=report, fx=args.fx,
+            history=args.history)
     finally:
         cache.close()
     line, status = fetch_summary(outcome, landed, len(tickers), len(args.fx))

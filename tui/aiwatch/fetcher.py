@@ -24,8 +24,9 @@ from aiwatch.refresh import FetchEvent, Refresher
 
 class Fetcher(Protocol):
     def run(self, tickers: Sequence[str], force: bool,
-            fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
-        """The events of one refresh of `tickers` (and of the quotes of the FX pairs `fx`),
+            fx: Sequence[str] = (), history: str = "1y") -> AsyncIterator[FetchEvent]:
+        """The events of one refresh of `tickers` (and of the quotes of the FX pairs `fx`;
+        with `history` "5y", the tickers' five-year charts alone),
         the last one `done`."""
         ...
 
@@ -39,10 +40,12 @@ class SubprocessFetcher:
         self._env = env
 
     async def run(self, tickers: Sequence[str], force: bool,
-                  fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
+                  fx: Sequence[str] = (), history: str = "1y") -> AsyncIterator[FetchEvent]:
         args = [*self._command, "fetch", "--events", "--tickers", ",".join(tickers)]
         if fx:
             args += ["--fx", ",".join(fx)]
+        if history != "1y":
+            args += ["--history", history]
         if force:
             args.append("--force")
         try:
@@ -80,7 +83,7 @@ class InProcessFetcher:
         self.refresher = refresher
 
     async def run(self, tickers: Sequence[str], force: bool,
-                  fx: Sequence[str] = ()) -> AsyncIterator[FetchEvent]:
+                  fx: Sequence[str] = (), history: str = "1y") -> AsyncIterator[FetchEvent]:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[FetchEvent] = asyncio.Queue()
 
@@ -90,7 +93,8 @@ class InProcessFetcher:
 
         def work() -> None:
             try:
-                outcome = self.refresher.refresh(tickers, force, on_event=put, fx=fx)
+                outcome = self.refresher.refresh(tickers, force, on_event=put, fx=fx,
+                                                 history=history)
                 put(FetchEvent(done=True, message=outcome.message,
                                backoff_until=outcome.backoff_until))
             except Exception as exc:  # shown in the status bar, as a crashed child would be

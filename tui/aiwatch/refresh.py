@@ -23,8 +23,9 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from aiwatch.model import EQUITY, Fundamentals, PriceHistory, Quote
@@ -119,6 +120,19 @@ class FetchEvent:
             return None
 
 
+def longer_history(kept: PriceHistory | None, fetched: PriceHistory) -> PriceHistory:
+    """The fetched closes, after the kept ones from before them: five years fetched once (for
+    the detail's 5Y) stay when the next refresh brings one year. Never across currencies."""
+    if kept is None or not kept.dates or not fetched.dates or kept.dates[0] >= fetched.dates[0]:
+        return fetched
+    if kept.currency and fetched.currency and kept.currency != fetched.currency:
+        return fetched
+    start = fetched.dates[0]
+    older = [(d, c) for d, c in zip(kept.dates, kept.closes, strict=True) if d < start]
+    return replace(fetched, dates=(*(d for d, _ in older), *fetched.dates),
+                   closes=(*(c for _, c in older), *fetched.closes))
+
+
 class Refresher:
     """Refreshes stale data from a YahooSource into a Cache; source None means offline."""
 
@@ -162,10 +176,11 @@ class Refresher:
 
     def refresh(self, tickers: Iterable[str], force: bool = False, quotes_only: bool = False,
                 on_event: Callable[[FetchEvent], None] = lambda event: None,
-                fx: Iterable[str] = ()) -> RefreshOutcome:
+                fx: Iterable[str] = (), history: str = "1y") -> RefreshOutcome:
         """Fetch what is stale (everything when `force`; only quotes when `quotes_only`),
         store it, report each part as it lands, and return it all. Blocking. `fx`: currency
-        pairs (HKDUSD=X) whose quotes alone are wanted, for positions."""
+        pairs (HKDUSD=X) whose quotes alone are wanted, for positions. `history` "5y": the
+        tickers' five-year charts alone (the detail screen's 5Y), however fresh."""
         symbols = list(dict.fromkeys(t.upper() for t in tickers))
         if self._source is None:
             return RefreshOutcome(message="offline")
@@ -175,6 +190,10 @@ class Refresher:
                 return RefreshOutcome(message=self._backoff_message(),
                                       backoff_until=self._backoff_until)
             run = _Run(self._source, self._cache, on_event)
+            if history != "1y":
+                with ThreadPoolExecutor(WORKERS, thread_name_prefix="aiwatch-fetch") as pool:
+                    run.prices(pool, symbols, history)
+                return run.outcome(symbols, run.summary())
             charts = [] if quotes_only else [t for t in symbols
                                              if force or self._stale("history", t)]
             quotes = [t for t in symbols if t not in charts and (force or self._stale("quote", t))]
@@ -272,11 +291,11 @@ class _Run:
         self.stopped: str = ""  # the YahooError kind that ended the run early
         self._stopped_by: YahooError | None = None
 
-    def prices(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
+    def prices(self, pool: ThreadPoolExecutor, tickers: list[str], span: str = "1y") -> None:
         """One chart per ticker, side by side; what has landed is stored together. The first
         ticker is asked alone: offline or rate-limited, one request says so (and it sets up
         the cookie and crumb the others wait for anyway)."""
-        fetch = self._source.fetch_prices
+        fetch = partial(self._source.fetch_prices, span=span)
         for asked in (tickers[:1], tickers[1:]):
             if self._stopped_by is not None:  # the first one's error is every chart's
                 self._stop(self._stopped_by, asked)
@@ -293,8 +312,9 @@ class _Run:
                 if isinstance(result, YahooError):
                     self._fail(ticker, result)
                     continue
-                self.histories[ticker] = result.history
-                landed.append(result.history)
+                history = longer_history(self._cache.get_history(ticker), result.history)
+                self.histories[ticker] = history
+                landed.append(history)
                 if result.quote is not None:
                     self.quotes_done[ticker] = result.quote
                     landed.append(result.quote)

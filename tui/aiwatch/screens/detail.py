@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from rich.console import Group
@@ -30,6 +30,7 @@ from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.price_chart import RANGES, PriceChart, offered_ranges
 from aiwatch.widgets.ticker_card import check_line
 
+RANGES_LONGEST = max(RANGES)  # 5Y: offered once the history reaches back that far
 JOURNAL_LINES = 10  # the newest journal lines shown for the symbol
 
 
@@ -65,8 +66,10 @@ class DetailScreen(Screen[str]):
     range_days: reactive[int] = reactive(365)
 
     def __init__(self, ticker: str, tickers: Sequence[str] = (),
-                 journal: Journal | None = None) -> None:
+                 journal: Journal | None = None,
+                 more_history: Callable[[str], bool] | None = None) -> None:
         super().__init__()
+        self.more_history = more_history  # asks for five years of closes, for 5Y
         self.ticker = ticker
         self.tickers = tuple(tickers) or (ticker,)  # what ←/→ step through
         self.journal = journal  # check flips and alerts, read per symbol
@@ -209,6 +212,8 @@ class DetailScreen(Screen[str]):
         summary = self._summary()
         history = summary.view.history if summary else None
         days = offered_ranges(list(history.dates) if history else [])
+        if self.range_days == days[-1] and RANGES_LONGEST not in days and self.more_history:
+            self.more_history(self.ticker)  # 5Y once it lands; the cycle goes on meanwhile
         position = days.index(self.range_days) if self.range_days in days else -1
         self.range_days = days[(position + 1) % len(days)]
 

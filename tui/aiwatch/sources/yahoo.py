@@ -97,8 +97,10 @@ class YahooSource:
         self._setting_up = threading.Lock()  # the session and yfinance are set up once
         self._configured = False
 
-    def fetch_prices(self, tickers: Iterable[str]) -> dict[str, PriceData | YahooError]:
-        """A year of daily closes plus the latest quote per ticker: one chart request each.
+    def fetch_prices(self, tickers: Iterable[str],
+                     span: str = "1y") -> dict[str, PriceData | YahooError]:
+        """A year (or `span`: "5y") of daily closes plus the latest quote per ticker: one chart
+        request each.
 
         A ticker Yahoo has no prices for maps to its own YahooError; raises YahooError when
         nothing came back because the network, a timeout or a rate limit stopped the call.
@@ -108,9 +110,9 @@ class YahooSource:
             return {}
         self._wire.begin()
         for symbol in symbols:
-            self._ask(CHART_URL + symbol, {"range": "1y", "interval": "1d"}, quiet=True)
+            self._ask(CHART_URL + symbol, {"range": span, "interval": "1d"}, quiet=True)
         origin = Origin(Provenance.LIVE, self._clock())
-        results = {s: self._price_data(s, origin) for s in symbols}
+        results = {s: self._price_data(s, origin, span) for s in symbols}
         failure = self._wire.failure()
         if failure and all(isinstance(r, YahooError) for r in results.values()):
             raise self._transport_error(failure)
@@ -181,8 +183,8 @@ class YahooSource:
                 raise self._unexpected(exc) from exc
 
 
-    def _price_data(self, symbol: str, origin: Origin) -> PriceData | YahooError:
-        answer = self._wire.answer(is_chart(symbol, "1y"))
+    def _price_data(self, symbol: str, origin: Origin, span: str = "1y") -> PriceData | YahooError:
+        answer = self._wire.answer(is_chart(symbol, span))
         dates, closes, dropped = chart_closes(answer)
         if not closes:
             if dropped:
