@@ -53,12 +53,6 @@ class Bare(App):
 Bare().run()
 """
 
-FILL = """
-import sys
-from aiwatch.cli import make_app
-app = make_app()
-app.services.refresher.refresh(app.tickers, True)
-"""
 
 
 class Proc:
@@ -158,8 +152,12 @@ class Home:
             config.parent.mkdir(parents=True)
             config.write_text("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
         if fill:
-            subprocess.run([sys.executable, "-c", FILL], env=self.env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # The fetch the app runs, forced: every part of every ticker in the cache. (Until
+            # 2026-11-25 evening this asked the app's own refresher, which has no source since
+            # the fetch moved to a child process: nothing was filled, and the "warm" homes
+            # were filled by a launch killed at its first paint, if at all.)
+            subprocess.run([sys.executable, "-m", "aiwatch", "fetch", "--force"], env=self.env,
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             run_until_paint(self)  # the first launch writes the bundled notes; not counted
 
     def probe(self) -> list[dict[str, float]]:
