@@ -86,3 +86,46 @@ async def test_a_card_focused_again_paints_from_memory(
         await pilot.pause()
         assert app.screen.focused.ticker == "AMZN"
         assert drawn["MSFT"] == drawn["AMZN"] == 0
+
+
+
+@pytest.fixture
+def nested_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The depth of every layout of the screen: a widget that asks its size while being laid
+    out (content_size, region) and is not on screen yet makes Textual lay out the whole
+    screen again inside the layout (~40 ms at 100 cards)."""
+    from textual._compositor import Compositor
+
+    depths: list[int] = []
+    depth = [0]
+    original = Compositor._arrange_root
+
+    def arrange(self: Compositor, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        depth[0] += 1
+        depths.append(depth[0])
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+
+    monkeypatch.setattr(Compositor, "_arrange_root", arrange)
+    return depths
+
+
+async def test_the_share_bars_below_the_cards_are_laid_out_in_one_pass(
+        make_test_app, nested_layouts) -> None:  # noqa: ANN001
+    from aiwatch.widgets.share_bars import ShareBars
+
+    write_config(MANY)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert nested_layouts and max(nested_layouts) == 1
+        bars = app.screen.query_one(ShareBars)
+        assert bars.region.y > 45  # below the cards
+        assert bars._width == bars.content_size.width == 75  # beside the race at 160x45
+        bars.scroll_visible(animate=False)
+        await pilot.pause()
+        assert "Cloud infrastructure market share" in "".join(
+            strip.text for strip in bars.render_lines(bars.size.region))
+        assert max(nested_layouts) == 1

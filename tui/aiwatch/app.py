@@ -159,12 +159,19 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh, after_paint=True)
+        self.call_after_refresh(self._collect_after_start)
         if not self.is_headless:  # not in tests: their event loop and process are shared
-            # What start-up built lives as long as the app: out of the collector's full
-            # passes, which cost ~110 ms each at 100 cards while a refresh lands (profiled).
-            self.call_after_refresh(gc.freeze)
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def _collect_after_start(self) -> None:
+        """The first frame is on screen: the collector, off during start-up (cli.main), runs
+        again. What start-up built lives as long as the app: out of the collector's full
+        passes, which cost ~110 ms each at 100 cards while a refresh lands (profiled); not in
+        tests, whose process is shared."""
+        if not self.is_headless:
+            gc.freeze()
+        gc.enable()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
