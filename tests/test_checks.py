@@ -13,7 +13,7 @@ from aiwatch.feed import base_views
 from aiwatch.metrics import figures
 from aiwatch.sources.snapshot import load_snapshot
 from aiwatch.summary import thesis_prose
-from aiwatch.widgets.format import WARN
+from aiwatch.widgets.format import C
 from aiwatch.widgets.ticker_card import check_line
 
 VALUES = {"cloud_yoy": 38.0, "price": 164.32, "eps_surprise": None, "cloud_share": 4.0}
@@ -244,7 +244,7 @@ def test_malformed_line_is_shown_whole_with_its_own_mark() -> None:
     assert all(row.startswith("  ") for row in rows[1:])  # hanging under the mark
     words = " ".join(row[2:] for row in rows).split()
     assert words == f"line 12: {line} {check.error}".split()
-    assert rendered.get_style_at_offset(Console(), 0).color.name == WARN.lower()
+    assert rendered.get_style_at_offset(Console(), 0).color.name == C.warn.lower()
 
 
 def test_no_data_keeps_the_question_mark() -> None:

@@ -61,3 +61,23 @@ async def test_track_colours_follow_the_kind_of_theme() -> None:
         assert themed("dark", "light") == "light"
         app.theme = "textual-dark"
         assert themed("dark", "light") == "dark"
+
+
+async def test_the_figures_colours_follow_a_theme_chosen_while_running(make_test_app) -> None:
+    from aiwatch.widgets.format import DARK, LIGHT, C
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        card = app.screen.card_for("AMZN")  # +1.95 % today: drawn in C.up
+        def colours() -> set[str]:
+            return {seg.style.color.triplet.hex.upper() for y in range(card.size.height)
+                    for seg in card.render_line(y) if seg.style and seg.style.color
+                    and seg.style.color.triplet}
+        assert C.up == DARK.up and DARK.up in colours()
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert C.up == LIGHT.up
+        assert LIGHT.up in colours() and DARK.up not in colours()
+        app.theme = "textual-dark"
+        await pilot.pause()
+        assert C.up == DARK.up

@@ -49,6 +49,7 @@ from aiwatch.store.journal import Journal, JournalError
 from aiwatch.store.notes import NotesStore
 from aiwatch.summary import TickerSummary, resummarise, with_holdings
 from aiwatch.text import visible
+from aiwatch.widgets.format import use_palette
 from aiwatch.widgets.share_bars import ShareBars
 
 
@@ -153,6 +154,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         theme = with_available_themes(self.services.config, self.available_themes).theme
         if theme:
             self.theme = theme
+        use_palette(self.current_theme.dark)
         self.push_screen(self.home())
         for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
                                      *self.snapshot.problems, *self.notes_problems]):

@@ -17,6 +17,7 @@ from aiwatch.ordering import ORDERS, next_order, ordered
 from aiwatch.refresh import FetchEvent
 from aiwatch.screens.watchlist import WatchlistScreen
 from aiwatch.store.config import Config
+from aiwatch.widgets.format import use_palette
 
 if TYPE_CHECKING:
     from aiwatch.app import AiwatchApp
@@ -150,7 +151,11 @@ class ListActions:
         self._edit(lambda: self.list_editor.set_view(view), said=f"{view} view")
 
     def watch_theme(self: AiwatchApp, theme: str) -> None:
-        """A theme chosen in the palette is kept for the next start."""
+        """A theme chosen in the palette is kept for the next start, and the figures' colours
+        follow it (a light theme gets darker greens and reds)."""
+        use_palette(self.current_theme.dark)
+        if self.is_mounted:
+            self.summaries = dict(self.summaries)  # every view draws its rows again
         if self.is_mounted and theme != self.list_editor.config.theme:
             try:
                 self.list_editor.set_theme(theme)

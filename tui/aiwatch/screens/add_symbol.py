@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from aiwatch.store.config import valid_ticker
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED, WARN
+from aiwatch.widgets.format import C
 
 
 class AddSymbolScreen(ModalScreen[str | None]):
@@ -36,7 +36,7 @@ class AddSymbolScreen(ModalScreen[str | None]):
             yield Input(placeholder="e.g. NVDA, 9988.HK, BRK-B, ^GSPC", id="add-input",
                         suggester=SuggestFromList(self.known, case_sensitive=False))
             yield Static(Text("Any Yahoo symbol; checked with Yahoo on the next refresh "
-                              "(offline: added as unverified).", style=MUTED), id="add-hint")
+                              "(offline: added as unverified).", style=C.muted), id="add-hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -47,8 +47,8 @@ class AddSymbolScreen(ModalScreen[str | None]):
             self.dismiss(None)
         elif ticker is None:
             hint.update(Text(f"{visible(typed)!r} is not a Yahoo symbol (letters, digits and "
-                             ". - = ^ &, up to 24)", style=WARN))
+                             ". - = ^ &, up to 24)", style=C.warn))
         elif ticker in self.listed:
-            hint.update(Text(f"{ticker} is already in the list", style=WARN))
+            hint.update(Text(f"{ticker} is already in the list", style=C.warn))
         else:
             self.dismiss(ticker)

@@ -20,7 +20,7 @@ from textual_plotext import PlotextPlot
 from aiwatch.compare import RANGES, CompareRow, common_end, compare_rows, rebased
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED, NA, signed
+from aiwatch.widgets.format import NA, C, signed
 from aiwatch.widgets.keys_footer import KeysFooter
 
 SIDE_BY_SIDE = 130  # columns from which the chart and the table sit side by side
@@ -50,7 +50,7 @@ def sort_rows(rows: Sequence[CompareRow], key: str) -> list[CompareRow]:
 
 def streak_text(streak: int) -> Text:
     if streak == 0:
-        return Text(NA, style=MUTED)
+        return Text(NA, style=C.muted)
     word = "beat" if streak > 0 else "miss"
     count = abs(streak)
     return signed(float(streak), f" {word}{'es' * (word == 'miss' and count > 1)}"
@@ -135,7 +135,7 @@ class CompareScreen(Screen[None]):
                 Text(visible(row.ticker), style="bold"),
                 *(signed(row.returns.get(label), "%") for label in RANGES),
                 signed(row.cloud_yoy, "%"),
-                Text(f"{row.share:g}%") if row.share is not None else Text(NA, style=MUTED),
+                Text(f"{row.share:g}%") if row.share is not None else Text(NA, style=C.muted),
                 signed(row.share_change, " pp"),
                 streak_text(row.streak),
                 Text(f"{row.checks_passing}/{row.checks_total}"),
@@ -154,12 +154,12 @@ class CompareScreen(Screen[None]):
         short = [f"{s.ticker} to {s.view.history.dates[-1]:%Y-%m-%d}" for s in listed
                  if end and s.view.history and s.view.history.dates
                  and s.view.history.dates[-1] < end - timedelta(days=7)]
-        text = Text(f"Ranges end {end:%Y-%m-%d}. " if end else "", style=MUTED)
+        text = Text(f"Ranges end {end:%Y-%m-%d}. " if end else "", style=C.muted)
         if short:
             text.append("No return where prices stop early: " + ", ".join(short) + ". ",
-                        style=MUTED)
+                        style=C.muted)
         text.append("Share: Synergy global; EPS streak: latest quarters in a row that beat "
-                    "(+) or missed (−) the estimate.", style=MUTED)
+                    "(+) or missed (−) the estimate.", style=C.muted)
         return text
 
     def action_next_range(self) -> None:

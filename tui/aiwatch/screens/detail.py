@@ -25,7 +25,7 @@ from aiwatch.store.journal import Journal
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.earnings_table import EarningsTable, legend
-from aiwatch.widgets.format import MUTED, WARN, day_change_texts, price_provenance
+from aiwatch.widgets.format import C, day_change_texts, price_provenance
 from aiwatch.widgets.keys_footer import KeysFooter
 from aiwatch.widgets.price_chart import RANGES, PriceChart, offered_ranges
 from aiwatch.widgets.ticker_card import check_line
@@ -123,7 +123,7 @@ class DetailScreen(Screen[str]):
             notes.update("")
             return
         text = Text.assemble((f"{calendar_label(quarter.quarter_end)} · ", "bold"),
-                             ("source: ", MUTED), visible(quarter.source_url) or "not named")
+                             ("source: ", C.muted), visible(quarter.source_url) or "not named")
         if quarter.notes:
             text.append("\n")
             text.append(visible(quarter.notes, multiline=True))
@@ -138,16 +138,16 @@ class DetailScreen(Screen[str]):
             head.append_text(Text.assemble(
                 (f"{f.quote.price:,.2f} {visible(f.quote.currency)}  ", "bold"), absolute, " ",
                 percent,
-                (f" on {s.price_day:%Y-%m-%d}" if s.price_day else "", MUTED),
-                (f"   {price_provenance(f.quote, s.price_current, now)}", MUTED),
+                (f" on {s.price_day:%Y-%m-%d}" if s.price_day else "", C.muted),
+                (f"   {price_provenance(f.quote, s.price_current, now)}", C.muted),
             ))
             if f.quote.origin.kind is not Provenance.SNAPSHOT and s.price_current:
                 zone = f.quote.exchange_tz or "America/New_York"
                 market_time = f.quote.as_of.astimezone(_zone(zone))
                 place = visible(zone.split("/")[-1].replace("_", " "))
-                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {place}", style=MUTED)
+                head.append(f" · price at {market_time:%Y-%m-%d %H:%M} {place}", style=C.muted)
         if s.view.error:
-            head.append(f"\n⚠ {visible(s.view.error)}", style=WARN)
+            head.append(f"\n⚠ {visible(s.view.error)}", style=C.warn)
         return head
 
     def _show_chart(self, s: TickerSummary) -> None:
@@ -171,10 +171,10 @@ class DetailScreen(Screen[str]):
         """The checks, then the note itself as Markdown (never as Rich markup)."""
         width = min(self.size.width - 4, 60)
         checks = [check_line(r, width) for r in s.checks]
-        note = note_markdown(s.note) if s.note.strip() else Text("(no note)", style=MUTED)
+        note = note_markdown(s.note) if s.note.strip() else Text("(no note)", style=C.muted)
         parts: list[Text | Markdown] = [
             Text("Thesis checks", style="bold"),
-            *(checks or [Text("no checks in the note", style=MUTED)]),
+            *(checks or [Text("no checks in the note", style=C.muted)]),
         ]
         if s.alerts:
             parts += [Text(""), Text("Alerts  (✔: the condition holds now)", style="bold"),
@@ -182,7 +182,7 @@ class DetailScreen(Screen[str]):
         history = self.journal.lines_for(s.ticker, JOURNAL_LINES) if self.journal else []
         if history:
             parts += [Text(""), Text("Journal  (journal.md beside the notes)", style="bold"),
-                      *(Text(visible(line), style=MUTED) for line in history)]
+                      *(Text(visible(line), style=C.muted) for line in history)]
         return Group(*parts, Text(""), note)
 
     def action_note(self, external: bool = False) -> None:

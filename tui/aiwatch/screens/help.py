@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from aiwatch.checks import METRICS, OPERATORS
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK, MUTED, themed
+from aiwatch.widgets.format import COMPUTED_MARK, C, themed
 
 SIDE_BY_SIDE = 130  # terminal columns from which keys and metrics sit side by side
 
@@ -42,7 +42,7 @@ def keys_table(title: str, bindings: list[BindingType],
                keymap: Mapping[str, str] | None = None) -> Table:
     """Keys (as rebound by the config's [keymap]), what they do, and the id to rebind them by."""
     table = _table(title)
-    table.add_column(style=MUTED, no_wrap=True)
+    table.add_column(style=C.muted, no_wrap=True)
     seen = set()
     for binding in bindings:
         if isinstance(binding, Binding) and binding.description not in seen:

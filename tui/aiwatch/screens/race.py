@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from aiwatch.race import Race
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED
+from aiwatch.widgets.format import C
 from aiwatch.widgets.race_panel import SECTIONS, RacePanel
 
 
@@ -27,7 +27,7 @@ def race_sources(race: Race | None) -> Text:
             urls = list(dict.fromkeys(c.source for c in row.cells if c.source))
             label = row.ticker if attribute == "capex" else row.label
             text.append(f"{visible(label)}: ", style="bold")
-            text.append(f"{len(urls)} source{'s' * (len(urls) != 1)}\n", style=MUTED)
+            text.append(f"{len(urls)} source{'s' * (len(urls) != 1)}\n", style=C.muted)
             for url in urls:
                 text.append(f"  {visible(url)}\n")
         text.append("\n")

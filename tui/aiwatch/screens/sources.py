@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from aiwatch.model import PROVIDER_LABELS, CloudShare
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED, WARN
+from aiwatch.widgets.format import C
 from aiwatch.widgets.share_bars import shown_shares
 
 # firm, region, period, market definition, published, URL, what the rows are used for
@@ -40,14 +40,14 @@ def sources_text(shares: Sequence[CloudShare], yours: Collection[CloudShare] = (
             visible(f"{PROVIDER_LABELS.get(s.provider, s.provider)} {s.share_pct:g}%")
         for s in rows)
         text.append(f"{firm} · {region} · {period}", style="bold")
-        text.append(f"  ({use})\n", style=MUTED)
+        text.append(f"  ({use})\n", style=C.muted)
         if definition:
-            text.append(f"{definition}\n", style=MUTED)
+            text.append(f"{definition}\n", style=C.muted)
         text.append(f"{figures}\n")
         if any(s in yours for s in rows):
-            text.append("from your market_share.csv\n", style=WARN)
+            text.append("from your market_share.csv\n", style=C.warn)
         if published:
-            text.append(f"published {published}\n", style=MUTED)
+            text.append(f"published {published}\n", style=C.muted)
         text.append(f"{url or 'no source URL given'}\n\n")
     return text
 
@@ -55,11 +55,11 @@ def sources_text(shares: Sequence[CloudShare], yours: Collection[CloudShare] = (
 def rejected_text(rejected: Sequence[str], folder: str) -> Text:
     text = Text(f"Your own rows: {visible(folder)}\n", style="bold")
     text.append("market_share.csv, cloud_segments.csv (same columns as the bundled files)\n",
-                style=MUTED)
+                style=C.muted)
     if not rejected:
-        return text.append("no line rejected\n", style=MUTED)
+        return text.append("no line rejected\n", style=C.muted)
     for line in rejected:
-        text.append(f"{visible(line)}\n", style=WARN)
+        text.append(f"{visible(line)}\n", style=C.warn)
     return text
 
 

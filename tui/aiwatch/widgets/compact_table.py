@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 from aiwatch.ordering import ORDERS
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
-from aiwatch.widgets.format import DOWN, MUTED, NA, UP, WARN, growth, range_bar, signed, sparkline
+from aiwatch.widgets.format import NA, C, growth, range_bar, signed, sparkline
 
 SPARK_WIDTH = 10
 RANGE_WIDTH = 7
@@ -38,13 +38,13 @@ def checks_cell(summary: TickerSummary) -> Text:
     passed = sum(r.passed is True for r in summary.checks)
     failed = sum(r.passed is False for r in summary.checks)
     if not passed and not failed:
-        return Text("—", style=MUTED)
+        return Text("—", style=C.muted)
     text = Text()
     if passed:
-        text.append(f"✔{passed}", style=UP)
+        text.append(f"✔{passed}", style=C.up)
     if failed:
         text.append(" " if passed else "")
-        text.append(f"✘{failed}", style=DOWN)
+        text.append(f"✘{failed}", style=C.down)
     return text
 
 
@@ -57,15 +57,15 @@ def row_cells(summary: TickerSummary) -> list[Text]:
     f = summary.figures
     symbol = Text(visible(summary.ticker), style="bold")
     if summary.view.error:
-        symbol.append(" ⚠", style=WARN)
-    price = (Text.assemble(f"{f.quote.price:,.2f} ", (visible(f.quote.currency), MUTED))
-             if f.quote else Text(NA, style=MUTED))
+        symbol.append(" ⚠", style=C.warn)
+    price = (Text.assemble(f"{f.quote.price:,.2f} ", (visible(f.quote.currency), C.muted))
+             if f.quote else Text(NA, style=C.muted))
     return [
         symbol,
         price,
         signed(f.change[1] if f.change else None, "%", digits=2),
         sparkline(f.spark, SPARK_WIDTH),
-        range_bar(f.range52.position, RANGE_WIDTH) if f.range52 else Text(NA, style=MUTED),
+        range_bar(f.range52.position, RANGE_WIDTH) if f.range52 else Text(NA, style=C.muted),
         growth(f.cloud_yoy),
         signed(f.surprise, "%"),
         checks_cell(summary),
@@ -123,7 +123,7 @@ class CompactTable(DataTable[Text]):
                 self.update_cell(ticker, column, cell)
 
     def _empty(self, ticker: str) -> list[Text]:
-        return [Text(visible(ticker), style="bold"), *(Text(NA, style=MUTED)
+        return [Text(visible(ticker), style="bold"), *(Text(NA, style=C.muted)
                                                        for _ in range(len(self._shown) - 1))]
 
     def _label_headers(self) -> None:

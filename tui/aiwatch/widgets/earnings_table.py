@@ -19,7 +19,7 @@ from aiwatch.metrics import (
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK, MUTED, NA, growth, money, number, signed
+from aiwatch.widgets.format import COMPUTED_MARK, NA, C, growth, money, number, signed
 
 COLUMNS = ("Quarter", "Fiscal", "Reported", "EPS est", "EPS", "Basis", "Surprise", "Revenue",
            "YoY", "Net income", "YoY", "Cloud rev", "Cloud YoY", "Capex")
@@ -27,7 +27,7 @@ ROWS = 8
 
 
 def _right(cell: Text | str) -> Text:
-    text = Text(cell, style=MUTED if cell == NA else "") if isinstance(cell, str) else cell
+    text = Text(cell, style=C.muted if cell == NA else "") if isinstance(cell, str) else cell
     text.justify = "right"
     return text
 
@@ -46,7 +46,7 @@ def legend(summary: TickerSummary | None) -> Text:
     parts = [f"EPS basis {n}: {_basis_text(basis, currency)}"
              for n, (basis, currency) in enumerate(eps_bases(fundamentals.quarters), start=1)]
     parts.append(f"{COMPUTED_MARK} YoY computed from the two quarters; the source states none")
-    return Text(visible("\n".join(parts), multiline=True), style=MUTED)
+    return Text(visible("\n".join(parts), multiline=True), style=C.muted)
 
 
 def _basis_text(basis: str, currency: str) -> str:
@@ -105,7 +105,7 @@ class EarningsTable(DataTable[Text | str]):
             ]
             self.add_row(
                 calendar_label(q.quarter_end),
-                Text(fiscal_label(q.quarter_end, company.fiscal_year_end_month), style=MUTED),
+                Text(fiscal_label(q.quarter_end, company.fiscal_year_end_month), style=C.muted),
                 f"{q.report_date:%Y-%m-%d}" if q.report_date else NA,
                 *(_right(cell) for cell in figures),
                 key=q.quarter_end.isoformat(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -13,10 +14,30 @@ from aiwatch.metrics import Growth
 from aiwatch.model import NextEarnings, Origin, Provenance, Quote
 from aiwatch.text import visible
 
-UP = "#4EBF71"
-DOWN = "#E5534B"
-MUTED = "#8A8F98"
-WARN = "#D29922"  # a refresh problem: the figures shown are the last good ones
+
+@dataclass(slots=True)
+class Palette:
+    """The four meanings colour carries on every screen, read when drawn (`C.up`), so they
+    follow the kind of theme: `use_palette` swaps them when the theme changes."""
+
+    up: str
+    down: str
+    muted: str
+    warn: str  # a refresh problem: the figures shown are the last good ones
+    version: int = 0  # bumped on every swap: what caches rows from these colours keys on
+
+
+DARK = Palette("#4EBF71", "#E5534B", "#8A8F98", "#D29922")
+LIGHT = Palette("#1A7F37", "#CF222E", "#5F6670", "#9A6700")
+C = Palette(DARK.up, DARK.down, DARK.muted, DARK.warn)
+
+
+def use_palette(dark: bool) -> None:
+    """The colours for a dark or a light theme, from now on."""
+    chosen = DARK if dark else LIGHT
+    if (C.up, C.down, C.muted, C.warn) != (chosen.up, chosen.down, chosen.muted, chosen.warn):
+        C.up, C.down, C.muted, C.warn = chosen.up, chosen.down, chosen.muted, chosen.warn
+        C.version += 1
 NA = "n/a"
 COMPUTED_MARK = "*"  # beside a rate we computed from two amounts: the source stated none
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
@@ -24,14 +45,14 @@ SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 
 def tone(value: float | None) -> str:
     if value is None or value == 0:
-        return MUTED
-    return UP if value > 0 else DOWN
+        return C.muted
+    return C.up if value > 0 else C.down
 
 
 def signed(value: float | None, suffix: str = "", digits: int = 1) -> Text:
     """+3.0% / −1.2% coloured by sign; n/a when missing."""
     if value is None:
-        return Text(NA, style=MUTED)
+        return Text(NA, style=C.muted)
     sign = "+" if value > 0 else "−" if value < 0 else "±"
     return Text(f"{sign}{abs(value):,.{digits}f}{suffix}", style=tone(value))
 
@@ -40,7 +61,7 @@ def growth(value: Growth, digits: int = 1) -> Text:
     """A YoY rate; a computed one (the source stated none) carries COMPUTED_MARK."""
     text = signed(value.pct, "%", digits)
     if value.computed:
-        text.append(COMPUTED_MARK, style=MUTED)
+        text.append(COMPUTED_MARK, style=C.muted)
     return text
 
 
@@ -49,22 +70,22 @@ def eps_pair(reported: float | None, estimate: float | None, currency: str,
     """2.78 vs 1.65 USD (or 2.78/1.65 USD where room is short): the result, the estimate
     and their one currency."""
     if reported is None and estimate is None:
-        return Text(NA, style=MUTED)
-    return Text.assemble(number(reported), (joint, MUTED), number(estimate),
-                         (f" {visible(currency)}" if currency else "", MUTED))
+        return Text(NA, style=C.muted)
+    return Text.assemble(number(reported), (joint, C.muted), number(estimate),
+                         (f" {visible(currency)}" if currency else "", C.muted))
 
 
 def report_date(upcoming: NextEarnings | None) -> Text:
     """2026-12-03, 2026-12-03 est., a window 2026-12-03–08 est., or 'not announced'."""
     if upcoming is None:
-        return Text("not announced", style=MUTED)
+        return Text("not announced", style=C.muted)
     day = f"{upcoming.report_date:%Y-%m-%d}"
     if upcoming.latest:
         last = upcoming.latest
         same_month = (last.year, last.month) == (upcoming.report_date.year,
                                                  upcoming.report_date.month)
         day += f"–{last:%d}" if same_month else f"–{last:%m-%d}"
-    return Text.assemble(day, ("" if upcoming.confirmed else " est.", MUTED))
+    return Text.assemble(day, ("" if upcoming.confirmed else " est.", C.muted))
 
 
 def day_change_texts(change: tuple[float, float] | None) -> tuple[Text, Text]:
@@ -126,7 +147,7 @@ def sparkline(values: tuple[float, ...], width: int) -> Text:
     that are not finite are left out; the scale works in halves, so ±1e308 cannot overflow."""
     values = tuple(v for v in values if math.isfinite(v))
     if not values or width <= 0:
-        return Text(NA, style=MUTED)
+        return Text(NA, style=C.muted)
     if len(values) > width:
         step = len(values) / width
         values = tuple(values[min(len(values) - 1, int(i * step))] for i in range(width - 1)) + (
@@ -143,9 +164,9 @@ def range_bar(position: float, width: int) -> Text:
     """A track with a marker where the price sits between its 52-week low and high."""
     width = max(width, 3)
     if not math.isfinite(position):  # no place to mark: the track alone
-        return Text("─" * width, style=MUTED)
+        return Text("─" * width, style=C.muted)
     spot = min(width - 1, max(0, round(position * (width - 1))))
-    return Text.assemble(("─" * spot, MUTED), ("●", "bold"), ("─" * (width - 1 - spot), MUTED))
+    return Text.assemble(("─" * spot, C.muted), ("●", "bold"), ("─" * (width - 1 - spot), C.muted))
 
 
 STATUS_SHORTER = (  # applied in turn until the status line fits: the same facts, fewer letters

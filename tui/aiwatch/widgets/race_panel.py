@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from aiwatch.race import Race, RaceCell, RaceRow
 from aiwatch.text import visible
-from aiwatch.widgets.format import COMPUTED_MARK, DOWN, MUTED, UP, dark_theme, signed
+from aiwatch.widgets.format import COMPUTED_MARK, C, dark_theme, signed
 
 GAP = "·"
 # (title, rows attribute, the value at which a cell is fully coloured, unit of the change)
@@ -22,27 +22,26 @@ SECTIONS = (
     ("Capex / revenue %" + COMPUTED_MARK, "capex", 40.0, "pts"),
 )
 DIM, DIM_LIGHT = Color.parse("#3A3F47").triplet, Color.parse("#B8BDC4").triplet
-HOT = Color.parse(UP).triplet
-COLD = Color.parse(DOWN).triplet
 
 
 def heat(value: float, full: float) -> Style:
     """Brighter green the closer `value` gets to `full`; red below zero."""
     dim = DIM if dark_theme() else DIM_LIGHT  # faint: toward the background
-    assert dim is not None and HOT is not None and COLD is not None
+    hot, cold = Color.parse(C.up).triplet, Color.parse(C.down).triplet
+    assert dim is not None and hot is not None and cold is not None
     if value < 0:
-        return Style(color=Color.from_triplet(COLD))
+        return Style(color=Color.from_triplet(cold))
     share = max(0.15, min(1.0, value / full))
-    return Style(color=Color.from_triplet(blend_rgb(dim, HOT, share)), bold=share > 0.75)
+    return Style(color=Color.from_triplet(blend_rgb(dim, hot, share)), bold=share > 0.75)
 
 
 def cell_text(cell: RaceCell, full: float, computed_mark: bool) -> Text:
     if cell.value is None:
-        return Text(GAP, style=MUTED)
+        return Text(GAP, style=C.muted)
     text = Text(f"{cell.value:.1f}" if abs(cell.value) < 100 else f"{cell.value:.0f}",
                 style=heat(cell.value, full))
     if cell.computed and computed_mark:
-        text.append(COMPUTED_MARK, style=MUTED)
+        text.append(COMPUTED_MARK, style=C.muted)
     return text
 
 
@@ -54,7 +53,7 @@ def section_table(race: Race, title: str, attribute: str, full: float, unit: str
     """One series: a row per company, a column per quarter, then the change over them.
     Every section has the same column widths, so the quarters line up down the panel."""
     table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, pad_edge=False,
-                  header_style=MUTED, show_header=header, title=title, title_justify="left",
+                  header_style=C.muted, show_header=header, title=title, title_justify="left",
                   title_style="bold")
     table.add_column("", no_wrap=True, width=LABEL_WIDTH)
     for label in race.labels:
@@ -65,7 +64,7 @@ def section_table(race: Race, title: str, attribute: str, full: float, unit: str
         label = row.ticker if attribute == "capex" else row.label
         change = signed(row.change, f" {unit}")
         if attribute == "capex":  # spending more is the bet, neither good nor bad news
-            change.stylize(MUTED)
+            change.stylize(C.muted)
         table.add_row(Text(visible(label), overflow="ellipsis"),
                       *(cell_text(c, full, attribute != "capex") for c in row.cells), change)
     return table
@@ -88,10 +87,10 @@ class RacePanel(Static):
     def render(self) -> RenderableType:
         race = self.race
         if race is None:
-            return Text("No symbol in the list reports a cloud segment.", style=MUTED)
+            return Text("No symbol in the list reports a cloud segment.", style=C.muted)
         span = f"{race.labels[0]} → {race.labels[-1]}"
         return Group(
-            Text.assemble(("Cloud race", "bold"), (f" · {span}", MUTED)),
+            Text.assemble(("Cloud race", "bold"), (f" · {span}", C.muted)),
             *race_tables(race),
-            Text(f"{COMPUTED_MARK} computed by aiwatch from the reported amounts", style=MUTED),
+            Text(f"{COMPUTED_MARK} computed by aiwatch from the reported amounts", style=C.muted),
         )

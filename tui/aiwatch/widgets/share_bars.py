@@ -18,7 +18,7 @@ from textual.widget import Widget
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
 from aiwatch.model import PROVIDER_LABELS, CloudShare
 from aiwatch.text import visible
-from aiwatch.widgets.format import MUTED, WARN, signed, themed
+from aiwatch.widgets.format import C, signed, themed
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
 CHANGE_WIDTH = 24
@@ -135,7 +135,7 @@ class ShareBars(Widget):
         rows = share_rows(self.shares, self.providers)
         known = [r.share for r in rows if r.share]
         if not known:
-            return Text("no market-share data", style=MUTED)
+            return Text("no market-share data", style=C.muted)
         period = max(s.period for s in known)
         width = self.content_size.width if self._width is None else self._width
         label_width = max(len(r.label) for r in rows)
@@ -148,25 +148,25 @@ class ShareBars(Widget):
         grid.add_column(no_wrap=True, width=CHANGE_WIDTH)
         for row in rows:
             grid.add_row(*self._cells(row, period, bar_width, ceiling))
-        grid.add_row(Text(""), Text(axis_labels(ceiling, step, bar_width), style=MUTED),
-                     Text(""), Text("share of the market", style=MUTED))
+        grid.add_row(Text(""), Text(axis_labels(ceiling, step, bar_width), style=C.muted),
+                     Text(""), Text("share of the market", style=C.muted))
         title = Text.assemble(
             ("Cloud infrastructure market share", "bold"),
-            (f" · global · {REFERENCE_FIRM} · {visible(period)}", MUTED),
+            (f" · global · {REFERENCE_FIRM} · {visible(period)}", C.muted),
         )
         return Group(title, grid, *self._footer(known))
 
     @staticmethod
     def _cells(row: ShareRow, period: str, bar_width: int, ceiling: int) -> tuple[Text, ...]:
         if row.share is None:
-            return Text(row.label), Text("n/a", style=MUTED), Text(""), Text("")
+            return Text(row.label), Text("n/a", style=C.muted), Text(""), Text("")
         filled = bar_cells(row.share.share_pct, ceiling, bar_width)
         track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
         bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), track))
         change = Text.assemble(signed(row.change, " pp"),
-                               (visible(f" vs {_year_before(row.share.period)}"), MUTED))
+                               (visible(f" vs {_year_before(row.share.period)}"), C.muted))
         if row.share.period != period:  # an older figure than the headline's: say which
-            change = Text.assemble((f"{visible(row.share.period)} ", f"bold {WARN}"), change)
+            change = Text.assemble((f"{visible(row.share.period)} ", f"bold {C.warn}"), change)
         return Text(row.label), bar, Text(f"{row.share.share_pct:g}%", style="bold"), change
 
     def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
@@ -174,10 +174,10 @@ class ShareBars(Widget):
         china = latest_any_firm(self.shares, "Alibaba", "china")
         if china:
             lines.append(Text.assemble(
-                ("Alibaba Cloud in China: ", MUTED), (f"{china.share_pct:g}%", "bold"),
-                (visible(f" ({china.firm}, {china.period})"), MUTED),
+                ("Alibaba Cloud in China: ", C.muted), (f"{china.share_pct:g}%", "bold"),
+                (visible(f" ({china.firm}, {china.period})"), C.muted),
             ))
         sources = sorted({_host(s.source_url) for s in known})
-        lines.append(Text("Sources (m for links): " + ", ".join(sources), style=MUTED,
+        lines.append(Text("Sources (m for links): " + ", ".join(sources), style=C.muted,
                           no_wrap=True, overflow="ellipsis"))
         return lines

@@ -26,11 +26,8 @@ from aiwatch.positions import Position
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.format import (
-    DOWN,
-    MUTED,
     NA,
-    UP,
-    WARN,
+    C,
     day_change_texts,
     eps_pair,
     growth,
@@ -45,8 +42,13 @@ from aiwatch.widgets.format import (
 
 THESIS_LINES = 2
 _WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
-CHECK_MARKS = {True: ("✔", UP), False: ("✘", DOWN), None: ("?", MUTED)}
-MALFORMED_MARK = ("!", WARN)  # not "?": a line that did not parse is not missing data
+def check_mark(passed: bool | None) -> tuple[str, str]:
+    """✔ ✘ ? and their colours (read when drawn: they follow the theme)."""
+    return {True: ("✔", C.up), False: ("✘", C.down), None: ("?", C.muted)}[passed]
+
+
+def malformed_mark() -> tuple[str, str]:
+    return "!", C.warn  # not "?": a line that did not parse is not missing data
 
 
 def check_line(result: CheckResult, width: int) -> Text:
@@ -54,7 +56,7 @@ def check_line(result: CheckResult, width: int) -> Text:
     malformed line: its number, its text and why, wrapped at the width, never cut."""
     if result.check.error:
         return malformed_check(result.check, width)
-    mark, style = CHECK_MARKS[result.passed]
+    mark, style = check_mark(result.passed)
     shown = NA if result.actual is None or result.passed is None else shown_value(
         result.check, result.actual)
     return label_value(f"{mark} {visible(result.check.text)}", Text(shown, style=style), width,
@@ -63,8 +65,8 @@ def check_line(result: CheckResult, width: int) -> Text:
 
 def malformed_check(check: ThesisCheck, width: int) -> Text:
     """! line 4: chek: price < 9, and the reason below; every line indented under the mark."""
-    mark, style = MALFORMED_MARK
-    body = Text.assemble((f"line {check.line_no}: ", MUTED), visible(check.text), "\n",
+    mark, style = malformed_mark()
+    body = Text.assemble((f"line {check.line_no}: ", C.muted), visible(check.text), "\n",
                          (visible(check.error), style))
     rows = body.wrap(_WRAP_CONSOLE, max(width - 2, 8), overflow="fold")
     for row in rows:
@@ -85,7 +87,7 @@ def fit(candidates: list[Text], width: int) -> Text:
 
 
 def label_value(
-    label: str, value: Text, width: int, label_style: str = MUTED, short: str = "",
+    label: str, value: Text, width: int, label_style: str = C.muted, short: str = "",
     narrower: Sequence[Text] = (),
 ) -> Text:
     """A label on the left, the value flush right, on one line of `width`; the short label
@@ -102,7 +104,7 @@ def spread(left: Text, right: Text, width: int) -> Text:
 
 
 def _date(day: date | None) -> Text:
-    return Text(NA, style=MUTED) if day is None else Text(f"{day:%Y-%m-%d}")
+    return Text(NA, style=C.muted) if day is None else Text(f"{day:%Y-%m-%d}")
 
 
 def _day_names(day: date | None, now: datetime | None) -> tuple[str, str]:
@@ -119,7 +121,7 @@ def _missing(quarter_ends: tuple[date, ...], width: int) -> Text:
     labels = [calendar_label(end) for end in quarter_ends]
     span = labels[0] if len(labels) == 1 else f"{labels[0]}–{labels[-1]}"
     count = f"{len(labels)} quarter{'s' if len(labels) > 1 else ''}"
-    return fit([Text(f"⚠ {text}", style=WARN) for text in (
+    return fit([Text(f"⚠ {text}", style=C.warn) for text in (
         f"reported since, not in data: {', '.join(labels)}",
         f"not in data yet: {', '.join(labels)}",
         f"not in data yet: {span}",
@@ -169,7 +171,7 @@ def ads_line(comparison: AdsComparison, width: int) -> Text:
     """vs 9988.HK ×8 +0.87%: the ADS over (+) or under the Hong Kong line after FX."""
     premium = signed(comparison.premium_pct, "%", digits=2)
     if not comparison.comparable:
-        premium.append(" (prices of different days)", style=MUTED)
+        premium.append(" (prices of different days)", style=C.muted)
     return label_value("vs 9988.HK ×8", premium, width, short="vs HK",
                        narrower=[signed(comparison.premium_pct, "%", digits=2)])
 
@@ -236,7 +238,7 @@ class TickerCard(Widget, can_focus=True):
 
     def render(self) -> RenderResult:
         if self.summary is None:
-            return Text("loading…", style=MUTED)
+            return Text("loading…", style=C.muted)
         return self._built(max(self.content_size.width, 20))[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -247,13 +249,14 @@ class TickerCard(Widget, can_focus=True):
         return self._built(max(width, 20))[0]
 
     def _key(self) -> tuple[object, ...]:
-        """What the card's rows are built from: the summary, and the texts it shows from
-        the time, not the time itself (which moves on every apply)."""
+        """What the card's rows are built from: the summary, the texts it shows from the
+        time (not the time itself, which moves on every apply), and the palette."""
         s = self.summary
         if s is None or self.now is None:
-            return (s,)
+            return (s, C.version)
         origin = s.view.fundamentals.origin if s.view.fundamentals else None
-        return (s, _day_names(s.price_day, self.now), provenance(origin, self.now, short=True))
+        return (s, _day_names(s.price_day, self.now), provenance(origin, self.now, short=True),
+                C.version)
 
     def _built(self, width: int) -> tuple[int, Painted]:
         """The card's rows, and how many: built once per summary, shown times and width
@@ -274,32 +277,32 @@ class TickerCard(Widget, can_focus=True):
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
         f = s.figures
         if f.quote is None:
-            return [Text("no price data", style=MUTED)]
+            return [Text("no price data", style=C.muted)]
         delta = f.change[0] if f.change else None
         arrow = Text(" ▲ " if delta and delta > 0 else " ▼ " if delta else "   ", style=tone(delta))
         price = Text.assemble((f"{f.quote.price:,.2f}", "bold"),
                               (f" {visible(f.quote.currency)}" if f.quote.currency else "",
-                               MUTED))
+                               C.muted))
         absolute, percent = day_change_texts(f.change)
         day, short_day = _day_names(s.price_day, self.now)
         head = fit([
-            Text.assemble(price, arrow, absolute, " ", percent, (f" {day}", MUTED)),
-            Text.assemble(price, arrow, percent, (f" {day}", MUTED)),
-            Text.assemble(price, arrow, absolute, " ", percent, (f" {short_day}", MUTED)),
-            Text.assemble(price, arrow, percent, (f" {short_day}", MUTED)),
+            Text.assemble(price, arrow, absolute, " ", percent, (f" {day}", C.muted)),
+            Text.assemble(price, arrow, percent, (f" {day}", C.muted)),
+            Text.assemble(price, arrow, absolute, " ", percent, (f" {short_day}", C.muted)),
+            Text.assemble(price, arrow, percent, (f" {short_day}", C.muted)),
             Text.assemble(price, arrow, percent),
         ], width)
         lines: list[Text] = [head]
         extended = extended_line(f.quote, width)
         if extended is not None:
             lines.append(extended)
-        label = Text(" 3M", style=MUTED)
+        label = Text(" 3M", style=C.muted)
         lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
         if f.range52:
             low, high = f"{f.range52.low:,.2f}", f"{f.range52.high:,.2f}"
             pct = f" {f.range52.position * 100:.0f}%"
             bar = range_bar(f.range52.position, width - len(low) - len(high) - len(pct) - 6)
-            lines.append(Text.assemble(("52w ", MUTED), low, " ", bar, " ", high, (pct, MUTED)))
+            lines.append(Text.assemble(("52w ", C.muted), low, " ", bar, " ", high, (pct, C.muted)))
         return lines
 
     @staticmethod
@@ -314,17 +317,17 @@ class TickerCard(Widget, can_focus=True):
 
     def _earnings(self, s: TickerSummary, width: int) -> list[Text]:
         if s.no_fundamentals_reason:
-            return [Text(visible(s.no_fundamentals_reason), style=MUTED)]
+            return [Text(visible(s.no_fundamentals_reason), style=C.muted)]
         f, company = s.figures, s.view.company
         q = f.quarter
         if q is None:
-            return [Text("no earnings data", style=MUTED)]
+            return [Text("no earnings data", style=C.muted)]
         fiscal = (fiscal_label(q.quarter_end, company.fiscal_year_end_month), "bold")
-        calendar = (f" ({calendar_label(q.quarter_end)})", MUTED)
+        calendar = (f" ({calendar_label(q.quarter_end)})", C.muted)
         origin = s.view.fundamentals.origin if s.view.fundamentals else None
-        source = Text(provenance(origin, self.now, short=True) if self.now else "", style=MUTED)
+        source = Text(provenance(origin, self.now, short=True) if self.now else "", style=C.muted)
         title = fit([
-            spread(Text.assemble(("Latest quarter ", MUTED), fiscal, calendar), source, width),
+            spread(Text.assemble(("Latest quarter ", C.muted), fiscal, calendar), source, width),
             spread(Text.assemble(fiscal, calendar), source, width),
             spread(Text.assemble(fiscal), source, width),
             Text.assemble(fiscal, calendar),
@@ -336,7 +339,7 @@ class TickerCard(Widget, can_focus=True):
                 text.append_text(Text.assemble(" ", signed(f.surprise, "%")))
         cloud_yoy = growth(f.cloud_yoy)
         if f.cloud and f.cloud.quarter_end != q.quarter_end:
-            cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", MUTED),
+            cloud_yoy = Text.assemble((f"({calendar_label(f.cloud.quarter_end)}) ", C.muted),
                                       cloud_yoy)
         cloud = visible(company.cloud_label) or "Cloud"
         rows = [
@@ -352,7 +355,7 @@ class TickerCard(Widget, can_focus=True):
         return lines
 
     def _thesis(self, s: TickerSummary, width: int) -> list[Text]:
-        lines: list[Text] = [Text("Thesis", style=f"bold {MUTED}")]
+        lines: list[Text] = [Text("Thesis", style=f"bold {C.muted}")]
         prose = visible(" ".join(s.thesis_lines))
         wrapped = textwrap.wrap(prose, width) if prose else ["(no note — press n to write one)"]
         for i, line in enumerate(wrapped[:THESIS_LINES]):
@@ -361,6 +364,6 @@ class TickerCard(Widget, can_focus=True):
                               overflow="ellipsis"))
         lines.extend(check_line(result, width) for result in s.checks)
         if s.view.error:
-            lines.append(Text(f"⚠ {visible(s.view.error)}", style=WARN, no_wrap=True,
+            lines.append(Text(f"⚠ {visible(s.view.error)}", style=C.warn, no_wrap=True,
                               overflow="ellipsis"))
         return lines
