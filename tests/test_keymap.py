@@ -55,3 +55,14 @@ async def test_the_palette_runs_a_table_command(make_test_app) -> None:
         await pilot.pause()
         await pilot.pause()
         assert type(app.screen).__name__ == "SourcesScreen"
+
+
+async def test_the_palette_offers_the_screens_table_too(make_test_app) -> None:
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Compare", "Cloud race", "Sort the list", "Add a symbol"} <= set(titles)
+        await pilot.press("ctrl+p", *"compare", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CompareScreen"

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.reactive import Reactive
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
     from aiwatch.widgets.compact_table import CompactTable
 
+from aiwatch.commands import Command, bindings
 from aiwatch.messages import EditSymbol, OpenDetail, OpenNote
 from aiwatch.race import build_race
 from aiwatch.summary import TickerSummary
@@ -40,35 +40,40 @@ def columns_for(width: int) -> int:
 
 
 class WatchlistScreen(Screen[None]):
-    BINDINGS = [
-        Binding("right,l", "move(1)", "Next card", id="watchlist.next", key_display="→/l"),
-        Binding("left,h", "move(-1)", "Previous card", id="watchlist.previous",
-                key_display="←/h", show=False),
-        Binding("down,j", "move_row(1)", "Card below", id="watchlist.down", show=False,
+    COMMANDS_TABLE = (
+        Command("watchlist.next", "right,l", "move(1)", "Next card", key_display="→/l"),
+        Command("watchlist.previous", "left,h", "move(-1)", "Previous card", key_display="←/h",
+                show=False),
+        Command("watchlist.down", "down,j", "move_row(1)", "Card below", show=False,
                 key_display="↓/j", priority=True),
-        Binding("up,k", "move_row(-1)", "Card above", id="watchlist.up", show=False,
+        Command("watchlist.up", "up,k", "move_row(-1)", "Card above", show=False,
                 key_display="↑/k", priority=True),
-        Binding("enter", "detail", "Detail", id="watchlist.detail"),
-        Binding("n", "note", "Note", id="watchlist.note"),
-        Binding("e", "note(True)", "Note in $EDITOR", id="watchlist.editor", show=False),
-        Binding("a", "app.add_symbol", "Add a symbol", id="watchlist.add", show=False),
-        Binding("d", "remove", "Remove the symbol", id="watchlist.remove", show=False),
-        Binding("u", "app.undo_remove", "Undo remove", id="watchlist.undo", show=False),
-        Binding("shift+right", "shift(1)", "Move right", id="watchlist.shift_right",
-                show=False, key_display="shift+→"),
-        Binding("shift+left", "shift(-1)", "Move left", id="watchlist.shift_left",
-                show=False, key_display="shift+←"),
-        Binding("s", "app.next_sort", "Sort", id="watchlist.sort"),
-        Binding("L", "app.next_list", "Next list", id="watchlist.list", show=False),
-        Binding("v", "app.toggle_view", "View", id="watchlist.view"),
-        Binding("c", "app.compare", "Compare", id="watchlist.compare"),
-        Binding("w", "app.race", "Cloud race", id="watchlist.race", show=False),
-        *(
-            Binding(str(n), f"jump({n})", "Jump to card 1–9", id=f"watchlist.jump{n}",
-                    show=False, key_display="1–9")
-            for n in range(1, 10)
-        ),
-    ]
+        Command("watchlist.detail", "enter", "detail", "Detail"),
+        Command("watchlist.note", "n", "note", "Note"),
+        Command("watchlist.editor", "e", "note(True)", "Note in $EDITOR", show=False),
+        Command("watchlist.add", "a", "app.add_symbol", "Add a symbol", "Add a symbol",
+                "Put any Yahoo symbol in the list", show=False),
+        Command("watchlist.remove", "d", "remove", "Remove the symbol", "Remove the symbol",
+                "Take the selected symbol out of the list (u puts it back)", show=False),
+        Command("watchlist.undo", "u", "app.undo_remove", "Undo remove", show=False),
+        Command("watchlist.shift_right", "shift+right", "shift(1)", "Move right", show=False,
+                key_display="shift+→"),
+        Command("watchlist.shift_left", "shift+left", "shift(-1)", "Move left", show=False,
+                key_display="shift+←"),
+        Command("watchlist.sort", "s", "app.next_sort", "Sort", "Sort the list",
+                "List order, day change, 1-month return, cloud growth, failing checks"),
+        Command("watchlist.list", "L", "app.next_list", "Next list", "Next list",
+                "Switch to the next [lists.<name>] of the config", show=False),
+        Command("watchlist.view", "v", "app.toggle_view", "View", "Cards or compact view",
+                "One card per symbol, or one line per symbol"),
+        Command("watchlist.compare", "c", "app.compare", "Compare", "Compare",
+                "Every symbol rebased to 100, with returns, cloud growth and checks"),
+        Command("watchlist.race", "w", "app.race", "Cloud race", "Cloud race",
+                "Cloud growth, share and capex per company over 8 quarters", show=False),
+        *(Command(f"watchlist.jump{n}", str(n), f"jump({n})", "Jump to card 1–9", show=False,
+                  key_display="1–9") for n in range(1, 10)),
+    )
+    BINDINGS = bindings(COMMANDS_TABLE)
 
     # The first card takes the focus as the screen is composed, as on_mount's _select(0) does:
     # Textual's default focuses the scrolling #body first, and each focus change of #body (on,
