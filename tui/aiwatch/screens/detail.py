@@ -10,13 +10,13 @@ from rich.markdown import Markdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from aiwatch.commands import Command, bindings
 from aiwatch.market import zone as _zone
 from aiwatch.messages import OpenNote
 from aiwatch.metrics import calendar_label
@@ -44,24 +44,25 @@ def note_markdown(note: str) -> Markdown:
 class DetailScreen(Screen[str]):
     """Dismissed with the ticker shown last, which the watchlist then selects."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="detail.back"),
-        Binding("t", "next_range", "Chart range", id="detail.range"),
-        Binding("n", "note", "Note", id="detail.note"),
-        Binding("e", "note(True)", "Note in $EDITOR", id="detail.editor", show=False),
+    COMMANDS_TABLE = (
+        Command("detail.back", "escape", "back", "Back"),
+        Command("detail.range", "t", "next_range", "Chart range", "Chart range",
+                "1M, 3M, 6M, 1Y (and 5Y: fetched once when asked)"),
+        Command("detail.note", "n", "note", "Note"),
+        Command("detail.editor", "e", "note(True)", "Note in $EDITOR", show=False),
         # priority: the focused earnings table would take these for its own cursor
-        Binding("right,l", "step(1)", "Next symbol", id="detail.next", key_display="→/l",
+        Command("detail.next", "right,l", "step(1)", "Next symbol", "Next symbol",
+                "The next symbol of the list", key_display="→/l", priority=True),
+        Command("detail.previous", "left,h", "step(-1)", "Previous symbol", "Previous symbol",
+                "The previous symbol of the list", key_display="←/h", priority=True),
+        Command("detail.page_down", "pagedown", "scroll('page_down')", "Page down", show=False,
                 priority=True),
-        Binding("left,h", "step(-1)", "Previous symbol", id="detail.previous",
-                key_display="←/h", priority=True),
-        Binding("pagedown", "scroll('page_down')", "Page down", id="detail.page_down",
-                show=False, priority=True),
-        Binding("pageup", "scroll('page_up')", "Page up", id="detail.page_up", show=False,
+        Command("detail.page_up", "pageup", "scroll('page_up')", "Page up", show=False,
                 priority=True),
-        Binding("home", "scroll('home')", "Top", id="detail.top", show=False, priority=True),
-        Binding("end", "scroll('end')", "Bottom", id="detail.bottom", show=False,
-                priority=True),
-    ]
+        Command("detail.top", "home", "scroll('home')", "Top", show=False, priority=True),
+        Command("detail.bottom", "end", "scroll('end')", "Bottom", show=False, priority=True),
+    )
+    BINDINGS = bindings(COMMANDS_TABLE)
 
     range_days: reactive[int] = reactive(365)
 
