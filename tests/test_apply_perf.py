@@ -97,6 +97,15 @@ async def test_a_landed_price_repaints_its_card_alone_and_lays_out_nothing(
         assert len(layouts) == 1 and full == []
 
 
+async def all_cards_built(app, pilot) -> None:  # noqa: ANN001
+    """The cards past the first screenful are built after the first frame: wait for them."""
+    for _ in range(200):
+        await pilot.pause()
+        if len(app.screen.cards) == len(app.tickers):
+            return
+    raise AssertionError("the cards were never all built")
+
+
 async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
         make_test_app, renders) -> None:
     write_config(MANY)
@@ -104,7 +113,7 @@ async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
     clock = Clock()
     app = make_test_app(clock=clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         card = app.screen.card_for("MSFT")
         assert card.border_subtitle == "cached 3 h ago"
         layouts, full = watch_redraws(app)

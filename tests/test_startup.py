@@ -199,3 +199,34 @@ async def test_the_collector_is_back_on_after_the_first_frame(make_test_app) -> 
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
+        make_test_app, tmp_home, monkeypatch) -> None:  # noqa: ANN001
+    from aiwatch.screens.watchlist import FIRST_CARDS, WatchlistScreen
+    from aiwatch.widgets.ticker_card import TickerCard
+
+    tickers = ["BABA", "AMZN", "MSFT", "GOOGL", *(f"T{i:02d}" for i in range(96))]
+    path = tmp_home / "config" / "aiwatch" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"tickers = {tickers!r}\n".replace("'", '"'))
+    app = make_test_app()
+    built_at_first_frame: list[int] = []
+    mount_rest = WatchlistScreen._mount_rest
+
+    def counting(screen: WatchlistScreen, all_at_once: bool = False) -> None:
+        built_at_first_frame.append(len(screen.query(TickerCard)))
+        mount_rest(screen, all_at_once)
+
+    monkeypatch.setattr(WatchlistScreen, "_mount_rest", counting)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("left")  # wraps to the last card, which may not be built yet
+        for _ in range(100):
+            await pilot.pause()
+            if len(app.screen.cards) == 100 and app.screen.focused is not None:
+                break
+        assert built_at_first_frame[0] == FIRST_CARDS  # composed before the first frame
+        assert len(app.screen.cards) == 100
+        assert app.screen.selected_ticker == "T95"
+        assert app.screen.focused is app.screen.card_for("T95")
+        assert app.screen.card_for("T50").summary is app.summaries["T50"]

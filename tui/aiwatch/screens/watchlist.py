@@ -32,6 +32,7 @@ from aiwatch.widgets.ticker_card import TickerCard
 
 WIDE, MEDIUM = 120, 80  # columns at which the cards go 4-up, then 2-up; below: a list
 MODES = {4: "-wide", 2: "-medium", 1: "-narrow"}
+FIRST_CARDS = 12  # built before the first paint (three rows of four); the rest after it
 ROOMY = (150, 42)  # columns × rows from which the cloud race sits beside the share bars
 
 
@@ -106,7 +107,7 @@ class WatchlistScreen(Screen[None]):
                 yield CompactTable(id="compact", narrow=self.app.size.width < NARROW_BELOW)
             else:
                 with Grid(id="cards"):
-                    for ticker in self.tickers:
+                    for ticker in self.tickers[:FIRST_CARDS]:
                         yield TickerCard(ticker)
             with Horizontal(id="panels"):
                 yield ShareBars(id="shares")
@@ -119,7 +120,32 @@ class WatchlistScreen(Screen[None]):
         self.watch(self.app, "status", self._show_status)
         self.watch(self.app, "now", self._show_now)
         self.query_one(ShareBars).shares = self.app.shares  # type: ignore[attr-defined]
-        self._select(self.selected)
+        if self.selected >= FIRST_CARDS:
+            self._mount_rest(all_at_once=True)
+            self.call_after_refresh(self._select, self.selected)
+        else:
+            self._select(self.selected)
+            self.call_after_refresh(self._mount_rest)
+
+    def _mount_rest(self, all_at_once: bool = False) -> None:
+        """The cards past the first screenful, a batch per frame after the first one: the
+        first paint builds only what it shows (each card costs ~14 M instructions to build,
+        style and lay out), and keys are served between batches."""
+        if self.compact:
+            return
+        mounted = len(self.query(TickerCard))
+        batch = self.tickers[mounted:] if all_at_once else (
+            self.tickers[mounted:mounted + FIRST_CARDS])
+        if not batch:
+            return
+        cards = [TickerCard(ticker) for ticker in batch]
+        summaries = self.app.summaries  # type: ignore[attr-defined]
+        for card in cards:
+            card.summary = summaries.get(card.ticker)
+            card.now = self.app.now  # type: ignore[attr-defined]
+        self.query_one("#cards").mount(*cards)
+        if not all_at_once and mounted + len(batch) < len(self.tickers):
+            self.call_after_refresh(self._mount_rest)
 
     @staticmethod
     def _roomy(width: int, height: int) -> bool:
@@ -206,6 +232,10 @@ class WatchlistScreen(Screen[None]):
         in the same burst would still see the old focus; the selection is this screen's own
         state and every key acts on what the keys before it left."""
         self.selected = index % len(self.tickers)
+        if not self.compact and self.selected >= len(self.cards):  # not built yet: now
+            self._mount_rest(all_at_once=True)
+            self.call_after_refresh(self._select, self.selected)
+            return
         if self.compact:
             self._table().move_cursor(row=self.selected, animate=False)
             return
