@@ -22,6 +22,8 @@ SHOTS = {  # file name -> (screen, size)
     "home-narrow": ("home", "narrow"),
     "detail": ("detail", "wide"),
     "help": ("help", "medium"),
+    "compare": ("compare", "wide"),
+    "race": ("race", "medium"),
 }
 
 
