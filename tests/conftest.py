@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -310,3 +311,21 @@ def fake_yahoo() -> Iterator[FakeYahoo]:
     yield session
     session.close()
     reset_yfinance()
+
+
+# --- cards ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often each card's render ran, by ticker."""
+    from aiwatch.widgets.ticker_card import TickerCard
+
+    counts: Counter[str] = Counter()
+    original = TickerCard.render
+
+    def counted(self: TickerCard):  # noqa: ANN202
+        counts[self.ticker] += 1
+        return original(self)
+
+    monkeypatch.setattr(TickerCard, "render", counted)
+    return counts

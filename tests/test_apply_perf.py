@@ -5,11 +5,10 @@ changes, and many landed tickers are applied a few per turn of the loop."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timedelta
 
-import pytest
 from screen_states import FIXED_NOW
+from watchlists import MANY, write_tickers
 
 from aiwatch import locations
 from aiwatch.app import APPLY_AT_ONCE, APPLY_EVERY
@@ -17,9 +16,7 @@ from aiwatch.messages import RefreshFinished, TickerFetched
 from aiwatch.model import Origin, Provenance, Quote
 from aiwatch.refresh import FetchEvent
 from aiwatch.store.cache import Cache
-from aiwatch.widgets.ticker_card import TickerCard
 
-MANY = ("MSFT", "AMZN", "GOOGL", "BABA", *(f"T{n:02d}" for n in range(96)))
 FETCHED = FIXED_NOW - timedelta(hours=3)
 
 
@@ -29,26 +26,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How often each card's render ran, by ticker."""
-    counts: Counter[str] = Counter()
-    original = TickerCard.render
-
-    def counted(self: TickerCard):  # noqa: ANN202
-        counts[self.ticker] += 1
-        return original(self)
-
-    monkeypatch.setattr(TickerCard, "render", counted)
-    return counts
-
-
-def write_config(tickers: tuple[str, ...]) -> None:
-    path = locations.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
 
 
 def cache_quote(price: float) -> None:
@@ -77,7 +54,7 @@ async def land(app, pilot, *events: FetchEvent) -> None:  # noqa: ANN001
 
 async def test_a_landed_price_repaints_its_card_alone_and_lays_out_nothing(
         make_test_app, renders) -> None:
-    write_config(MANY)
+    write_tickers(MANY)
     cache_quote(530.0)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
@@ -108,7 +85,7 @@ async def all_cards_built(app, pilot) -> None:  # noqa: ANN001
 
 async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
         make_test_app, renders) -> None:
-    write_config(MANY)
+    write_tickers(MANY)
     cache_quote(530.0)
     clock = Clock()
     app = make_test_app(clock=clock)
@@ -131,7 +108,7 @@ async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
 
 
 async def test_many_landed_tickers_are_applied_a_few_per_turn(make_test_app) -> None:
-    write_config(MANY)
+    write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()

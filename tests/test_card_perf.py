@@ -4,39 +4,16 @@ cards whose focus changed (issue 11: start-up and key cost must not grow with th
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from textual.visual import RichVisual
+from watchlists import MANY, write_tickers
 
-from aiwatch import locations
 from aiwatch.widgets.ticker_card import TickerCard
-
-MANY = ("MSFT", "AMZN", "GOOGL", "BABA", *(f"T{n:02d}" for n in range(96)))
-
-
-@pytest.fixture
-def renders(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How often each card's render ran, by ticker."""
-    counts: Counter[str] = Counter()
-    original = TickerCard.render
-
-    def counted(self: TickerCard):  # noqa: ANN202
-        counts[self.ticker] += 1
-        return original(self)
-
-    monkeypatch.setattr(TickerCard, "render", counted)
-    return counts
-
-
-def write_config(tickers: tuple[str, ...]) -> None:
-    path: Path = locations.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
 
 
 async def test_off_screen_cards_are_not_rendered_at_start(make_test_app, renders) -> None:
-    write_config(MANY)
+    write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -51,7 +28,7 @@ async def test_off_screen_cards_are_not_rendered_at_start(make_test_app, renders
 
 async def test_focus_key_renders_only_the_two_cards_it_moves_between(
         make_test_app, renders) -> None:
-    write_config(MANY)
+    write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -116,7 +93,7 @@ async def test_the_share_bars_below_the_cards_are_laid_out_in_one_pass(
         make_test_app, nested_layouts) -> None:  # noqa: ANN001
     from aiwatch.widgets.share_bars import ShareBars
 
-    write_config(MANY)
+    write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from watchlists import write_config
 
 from aiwatch.feed import base_views
 from aiwatch.holdings import fx_pairs, holdings, portfolio_text
@@ -76,9 +77,7 @@ def test_baba_against_the_hong_kong_line(views) -> None:  # noqa: ANN001
 
 
 async def test_the_card_and_status_bar_show_the_position(make_test_app, tmp_home: Path) -> None:
-    path = tmp_home / "config" / "aiwatch" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('[[positions.BABA]]\nquantity = 10\ncost = 80\ndate = 2025-01-02\n')
+    write_config('[[positions.BABA]]\nquantity = 10\ncost = 80\ndate = 2025-01-02\n')
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from watchlists import write_config
+
 from aiwatch.app import AiwatchApp
 from aiwatch.commands import palette_entries
-
-
-def config(tmp_home: Path, text: str) -> None:
-    path = tmp_home / "config" / "aiwatch" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def test_the_palette_is_the_table() -> None:
@@ -22,7 +18,7 @@ def test_the_palette_is_the_table() -> None:
 
 
 async def test_keymap_rebinds_by_id_and_names_unknown_ids(make_test_app, tmp_home: Path) -> None:
-    config(tmp_home, '[keymap]\n"watchlist.detail" = "o"\n"app.nonsense" = "z"\n')
+    write_config('[keymap]\n"watchlist.detail" = "o"\n"app.nonsense" = "z"\n')
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         assert any("keymap: no command app.nonsense" in p for p in app.problems)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from watchlists import write_config
 
 CONFIG = """\
 # my watchlist — keep this comment
@@ -20,10 +21,7 @@ tickers = ["NVDA", "AMD"]
 
 @pytest.fixture
 def config_file(tmp_home: Path) -> Path:
-    path = tmp_home / "config" / "aiwatch" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CONFIG)
-    return path
+    return write_config(CONFIG)
 
 
 def shown(app) -> tuple[str, ...]:  # noqa: ANN001

@@ -14,6 +14,7 @@ from pathlib import Path
 from conftest import FakeYahoo, fixture_quote
 from test_fetch import child_env
 from test_live_app import IN_SESSION
+from watchlists import write_tickers
 
 from aiwatch.fetcher import SubprocessFetcher
 from aiwatch.model import Provenance
@@ -71,9 +72,7 @@ async def test_a_card_goes_live_before_the_last_fundamentals_arrive(
 async def test_a_long_list_shows_how_far_the_refresh_got(
         make_test_app, fake_yahoo: FakeYahoo, tmp_home: Path) -> None:
     tickers = ["BABA", "AMZN", "MSFT", "GOOGL", *(f"ZZ{i}" for i in range(8))]
-    config = tmp_home / "config" / "aiwatch" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(f"tickers = {tickers!r}\n".replace("'", '"'))
+    write_tickers(tickers)
     fake_yahoo.gate = threading.Event()
     app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
     try:

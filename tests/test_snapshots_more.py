@@ -9,15 +9,10 @@ from pathlib import Path
 
 import pytest
 from screen_states import FIXED_NOW, SIZES
+from watchlists import write_config, write_tickers
 
 from aiwatch.model import Origin, Provenance, Quote
 from aiwatch.store.cache import Cache
-
-
-def write_config(tmp_home: Path, text: str) -> None:
-    path = tmp_home / "config" / "aiwatch" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
 
 
 def test_compact_view_at_80x24(snap_compare, make_test_app) -> None:
@@ -27,14 +22,14 @@ def test_compact_view_at_80x24(snap_compare, make_test_app) -> None:
 def test_a_twelve_symbol_list(snap_compare, make_test_app, tmp_home: Path) -> None:
     symbols = ["BABA", "AMZN", "MSFT", "GOOGL", "NVDA", "ORCL", "META", "TSM", "9988.HK",
                "BRK-B", "^GSPC", "QQQ"]
-    write_config(tmp_home, f"tickers = {symbols!r}\n".replace("'", '"'))
+    write_tickers(symbols)
     assert snap_compare(make_test_app(), terminal_size=SIZES["wide"])
 
 
 def test_the_twelve_symbol_list_compact(snap_compare, make_test_app, tmp_home: Path) -> None:
     symbols = ["BABA", "AMZN", "MSFT", "GOOGL", "NVDA", "ORCL", "META", "TSM", "9988.HK",
                "BRK-B", "^GSPC", "QQQ"]
-    write_config(tmp_home, f"tickers = {symbols!r}\n".replace("'", '"'))
+    write_tickers(symbols)
     assert snap_compare(make_test_app(), terminal_size=(80, 24))
 
 
@@ -52,7 +47,7 @@ def cache_quotes(tmp_home: Path, *quotes: tuple[str, float, float, str, str]) ->
 
 def test_baba_beside_9988_hk_with_positions(snap_compare, make_test_app,
                                             tmp_home: Path) -> None:
-    write_config(tmp_home, """\
+    write_config("""\
 tickers = ["BABA", "9988.HK", "MSFT"]
 base_currency = "USD"
 
@@ -73,7 +68,7 @@ date = 2025-03-03
 
 
 def test_light_theme(snap_compare, make_test_app, tmp_home: Path) -> None:
-    write_config(tmp_home, 'theme = "textual-light"\n')
+    write_config('theme = "textual-light"\n')
     assert snap_compare(make_test_app(), terminal_size=SIZES["wide"])
 
 

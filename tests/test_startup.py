@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import RenderableType
 from textual.screen import Screen
+from watchlists import MANY, write_tickers
 
 from aiwatch.app import AiwatchApp
 from aiwatch.refresh import FetchEvent
@@ -206,10 +207,7 @@ async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
     from aiwatch.screens.watchlist import FIRST_CARDS, WatchlistScreen
     from aiwatch.widgets.ticker_card import TickerCard
 
-    tickers = ["BABA", "AMZN", "MSFT", "GOOGL", *(f"T{i:02d}" for i in range(96))]
-    path = tmp_home / "config" / "aiwatch" / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"tickers = {tickers!r}\n".replace("'", '"'))
+    write_tickers(MANY)
     app = make_test_app()
     built_at_first_frame: list[int] = []
     mount_rest = WatchlistScreen._mount_rest
@@ -227,6 +225,6 @@ async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
                 break
         assert built_at_first_frame[0] == FIRST_CARDS  # composed before the first frame
         assert len(app.screen.cards) == 100
-        assert app.screen.selected_ticker == "T95"
+        assert app.screen.selected_ticker == MANY[-1] == "T95"
         assert app.screen.focused is app.screen.card_for("T95")
         assert app.screen.card_for("T50").summary is app.summaries["T50"]

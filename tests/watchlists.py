@@ -1,0 +1,22 @@
+"""The user's config.toml as a test writes it (under the tmp XDG dirs `tmp_home` sets), and the
+100-symbol list the speed tests use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aiwatch import locations
+
+MANY = ("MSFT", "AMZN", "GOOGL", "BABA", *(f"T{n:02d}" for n in range(96)))
+
+
+def write_config(text: str) -> Path:
+    path = locations.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def write_tickers(tickers: Sequence[str]) -> Path:
+    return write_config("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
