@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,20 +19,25 @@ from yahoo_replay import Replay  # noqa: E402
 NOW = datetime(2026, 10, 7, 15, 0, tzinfo=UTC)
 
 
-@pytest.mark.allow_loopback
-def test_requests_go_to_the_replay_with_any_symbol(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def replay(monkeypatch: pytest.MonkeyPatch) -> Iterator[Replay]:
+    """The local replay, running, with the app's requests sent to it and no proxy between."""
     reset_yfinance()
-    replay = Replay().start()
-    monkeypatch.setenv(REPLAY_ENV, replay.base)
+    server = Replay().start()
+    monkeypatch.setenv(REPLAY_ENV, server.base)
     for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     try:
-        prices = YahooSource(tmp_path / "yf", clock=lambda: NOW).fetch_prices(["T07"])
+        yield server
     finally:
-        replay.shutdown()
-        replay.server_close()
+        server.shutdown()
+        server.server_close()
         reset_yfinance()
+
+
+@pytest.mark.allow_loopback
+def test_requests_go_to_the_replay_with_any_symbol(tmp_path: Path, replay: Replay) -> None:
+    prices = YahooSource(tmp_path / "yf", clock=lambda: NOW).fetch_prices(["T07"])
     data = prices["T07"]
     assert isinstance(data, PriceData)
     assert data.quote.ticker == "T07" and data.quote.price > 0
@@ -40,21 +46,11 @@ def test_requests_go_to_the_replay_with_any_symbol(tmp_path: Path,
 
 @pytest.mark.allow_loopback
 def test_the_replay_sets_yahoos_cookie_so_it_is_asked_for_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, replay: Replay) -> None:
     """As with Yahoo: one cookie and one crumb for the process, then only data requests."""
-    reset_yfinance()
-    replay = Replay().start()
-    monkeypatch.setenv(REPLAY_ENV, replay.base)
-    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    try:
-        source = YahooSource(tmp_path / "yf", clock=lambda: NOW)
-        prices = source.fetch_prices(["T07", "T08", "T09"])
-        fundamentals = source.fetch_fundamentals("T07")
-    finally:
-        replay.shutdown()
-        replay.server_close()
-        reset_yfinance()
+    source = YahooSource(tmp_path / "yf", clock=lambda: NOW)
+    prices = source.fetch_prices(["T07", "T08", "T09"])
+    fundamentals = source.fetch_fundamentals("T07")
     assert all(isinstance(p, PriceData) for p in prices.values())
     assert fundamentals.quarters
     assert dict(replay.counts) == {
