@@ -32,7 +32,7 @@ from aiwatch.app_lists import ListActions
 from aiwatch.app_notes import NoteActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
 from aiwatch.desktop import notice_sequence
-from aiwatch.feed import base_views, fx_table, merge, status_line
+from aiwatch.feed import base_views, cached_views, fx_table, merge, status_line
 from aiwatch.fetcher import Fetcher
 from aiwatch.holdings import ADS, ORDINARY, Holdings, fx_pairs, holdings, portfolio_text
 from aiwatch.list_editor import ListEditor
@@ -147,9 +147,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
         self.now = self.services.clock()
         self.notes_problems = self._load_notes()
-        for ticker, cached in self.services.refresher.cached(self.tickers).items():
-            self.views[ticker] = merge(self.views[ticker], history=cached.history,
-                                       quote=cached.quote, fundamentals=cached.fundamentals)
+        self.views = cached_views(self.snapshot, self.tickers,
+                                  self.services.refresher.cached(self.tickers))
         self._summarise()
         theme = with_available_themes(self.services.config, self.available_themes).theme
         if theme:

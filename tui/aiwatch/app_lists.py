@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aiwatch.feed import base_views, merge
+from aiwatch.feed import cached_views
 from aiwatch.list_editor import EditError
 from aiwatch.ordering import ORDERS, next_order, ordered
 from aiwatch.refresh import FetchEvent
@@ -62,14 +62,11 @@ class ListActions:
         home = self.screen
         current = home.selected_ticker if isinstance(home, WatchlistScreen) else None
         added = [t for t in config.tickers if t not in self.views]
-        views = base_views(self.snapshot, added)
-        for ticker, cached in self.services.refresher.cached(added).items():
-            views[ticker] = merge(views[ticker], history=cached.history, quote=cached.quote,
-                                  fundamentals=cached.fundamentals)
+        views = cached_views(self.snapshot, added, self.services.refresher.cached(added))
         self.tickers = config.tickers
         self.views = {t: self.views.get(t) or views[t] for t in config.tickers}
-        if added:
-            self.note_texts.update(self._notes_of(added))
+        for problem in self._read_notes(added) if added else ():
+            self.notify(problem, severity="warning", markup=False)
         self._summarise()
         target = select if select in config.tickers else current
         if isinstance(home, WatchlistScreen):
@@ -161,19 +158,3 @@ class ListActions:
                 self.list_editor.set_theme(theme)
             except EditError as exc:
                 self.notify(str(exc), severity="warning", markup=False)
-
-    def _notes_of(self: AiwatchApp, tickers: list[str]) -> dict[str, str]:
-        """The notes of symbols just added (seeded like those of the start)."""
-        from aiwatch.store.notes import NotesError
-
-        texts = {}
-        try:
-            self.services.notes.seed(tickers)
-        except NotesError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
-        for ticker in tickers:
-            try:
-                texts[ticker] = self.services.notes.read(ticker).text
-            except NotesError:
-                texts[ticker] = ""
-        return texts

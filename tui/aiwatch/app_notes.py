@@ -68,12 +68,19 @@ class NoteActions:
                     "stopped: merge it into the note, then delete it"
                     for path in notes.recovered()]
         notes.remove_stale_temp_files()
+        return problems + self._read_notes(list(self.tickers))
+
+    def _read_notes(self: AiwatchApp, tickers: list[str]) -> list[str]:
+        """Seed the notes `tickers` lack and read theirs into `note_texts` (at start, and for
+        symbols just added); what failed, one line for seeding and one for reading."""
+        notes = self.services.notes
+        problems = []
         try:
-            notes.seed(list(self.tickers))
+            notes.seed(tickers)
         except NotesError as exc:
             problems.append(str(exc))
         unreadable: dict[str, str] = {}
-        for ticker in self.tickers:
+        for ticker in tickers:
             try:
                 self.note_texts[ticker] = notes.read(ticker).text
             except NotesError as exc:

@@ -9,7 +9,7 @@ A ticker outside the bundled companies is named as Yahoo names it (its quote's n
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +24,7 @@ from aiwatch.model import (
     TickerView,
 )
 from aiwatch.positions import FxRate, FxTable
+from aiwatch.refresh import CachedData
 from aiwatch.sources.snapshot import Snapshot
 
 RANK = {Provenance.SNAPSHOT: 0, Provenance.CACHED: 1, Provenance.LIVE: 2}
@@ -44,6 +45,18 @@ def base_views(snapshot: Snapshot, tickers: Iterable[str]) -> dict[str, TickerVi
             fundamentals=snapshot.fundamentals.get(ticker),
             cloud=snapshot.cloud.get(ticker, ()),
         )
+    return views
+
+
+def cached_views(snapshot: Snapshot, tickers: Iterable[str],
+                 cached: Mapping[str, CachedData]) -> dict[str, TickerView]:
+    """Each ticker's snapshot view with what the cache holds merged over it: what the app
+    paints first, what a symbol just added shows, what `check` and `export` report."""
+    views = base_views(snapshot, tickers)
+    for ticker, found in cached.items():
+        if ticker in views:
+            views[ticker] = merge(views[ticker], history=found.history, quote=found.quote,
+                                  fundamentals=found.fundamentals)
     return views
 
 

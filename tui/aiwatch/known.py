@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aiwatch.feed import base_views, merge
+from aiwatch.feed import cached_views
 from aiwatch.refresh import Refresher
 from aiwatch.sources.snapshot import Snapshot
 from aiwatch.store.notes import NotesError, NotesStore
@@ -19,11 +19,8 @@ def known_summaries(tickers: Sequence[str], snapshot: Snapshot, refresher: Refre
     """The summary of each ticker, in order, and what could not be read (one line each).
     Notes are read, never written: a symbol without one is judged by the note the app would
     start it with (the bundled thesis)."""
-    views = base_views(snapshot, tickers)
+    views = cached_views(snapshot, tickers, refresher.cached(tickers))
     problems = []
-    for ticker, cached in refresher.cached(tickers).items():
-        views[ticker] = merge(views[ticker], history=cached.history, quote=cached.quote,
-                              fundamentals=cached.fundamentals)
     summaries = []
     for ticker in tickers:
         text = ""
