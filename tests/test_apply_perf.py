@@ -79,8 +79,12 @@ async def all_cards_built(app, pilot) -> None:  # noqa: ANN001
     for _ in range(200):
         await pilot.pause()
         if len(app.screen.cards) == len(app.tickers):
-            return
-    raise AssertionError("the cards were never all built")
+            break
+    else:
+        raise AssertionError("the cards were never all built")
+    await app.animator.wait_until_complete()
+    for _ in range(5):  # the layout the last batch brings, and its repaint, done too
+        await pilot.pause(0.02)
 
 
 async def test_the_clock_repaints_only_cards_whose_texts_it_changes(

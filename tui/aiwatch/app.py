@@ -32,7 +32,7 @@ from aiwatch.app_lists import ListActions
 from aiwatch.app_notes import NoteActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
 from aiwatch.desktop import notice_sequence
-from aiwatch.feed import base_views, cached_views, fx_table, merge, status_line
+from aiwatch.feed import cached_views, fx_table, merge, status_line
 from aiwatch.fetcher import Fetcher
 from aiwatch.holdings import ADS, ORDINARY, Holdings, fx_pairs, holdings, portfolio_text
 from aiwatch.list_editor import ListEditor
@@ -122,7 +122,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self.journal = Journal(services.notes.directory / "journal.md")
         self._before_refresh: dict[str, TickerSummary] | None = None  # for check flips
         self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
-        self.views: dict[str, TickerView] = base_views(services.snapshot, self.tickers)
+        self.views: dict[str, TickerView] = {}  # built at mount, from the snapshot and cache
         self.note_texts: dict[str, str] = {}
         # config and cache trouble, known from the start; shown in the status bar
         keymap = services.config.keymap
