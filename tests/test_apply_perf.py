@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from screen_states import FIXED_NOW
-from watchlists import MANY, write_tickers
+from watchlists import MANY, all_cards_built, write_tickers
 
 from aiwatch import locations
 from aiwatch.app import APPLY_AT_ONCE, APPLY_EVERY
@@ -58,7 +58,7 @@ async def test_a_landed_price_repaints_its_card_alone_and_lays_out_nothing(
     cache_quote(530.0)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         layouts, full = watch_redraws(app)
         renders.clear()
         cache_quote(531.5)
@@ -72,19 +72,6 @@ async def test_a_landed_price_repaints_its_card_alone_and_lays_out_nothing(
         assert app.summaries["AMZN"].view.error == "no network"
         assert renders == {"MSFT": 1, "AMZN": 1}
         assert len(layouts) == 1 and full == []
-
-
-async def all_cards_built(app, pilot) -> None:  # noqa: ANN001
-    """The cards past the first screenful are built after the first frame: wait for them."""
-    for _ in range(200):
-        await pilot.pause()
-        if len(app.screen.cards) == len(app.tickers):
-            break
-    else:
-        raise AssertionError("the cards were never all built")
-    await app.animator.wait_until_complete()
-    for _ in range(5):  # the layout the last batch brings, and its repaint, done too
-        await pilot.pause(0.02)
 
 
 async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
@@ -115,7 +102,7 @@ async def test_many_landed_tickers_are_applied_a_few_per_turn(make_test_app) -> 
     write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         applied: list[int] = []
         summarise = app._summarise
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from textual.visual import RichVisual
-from watchlists import MANY, write_tickers
+from watchlists import MANY, all_cards_built, write_tickers
 
 from aiwatch.widgets.ticker_card import TickerCard
 
@@ -16,7 +16,7 @@ async def test_off_screen_cards_are_not_rendered_at_start(make_test_app, renders
     write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         cards = app.screen.query(TickerCard)
         assert len(cards) == 100
         height = app.screen.query_one("#body").size.height
@@ -31,7 +31,7 @@ async def test_focus_key_renders_only_the_two_cards_it_moves_between(
     write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         compositor = app.screen._compositor
         full_updates = []
         real = compositor.render_full_update
@@ -96,7 +96,7 @@ async def test_the_share_bars_below_the_cards_are_laid_out_in_one_pass(
     write_tickers(MANY)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await all_cards_built(app, pilot)
         assert nested_layouts and max(nested_layouts) == 1
         bars = app.screen.query_one(ShareBars)
         assert bars.region.y > 45  # below the cards

@@ -20,3 +20,16 @@ def write_config(text: str) -> Path:
 
 def write_tickers(tickers: Sequence[str]) -> Path:
     return write_config("tickers = [" + ", ".join(f'"{t}"' for t in tickers) + "]\n")
+
+
+async def all_cards_built(app, pilot) -> None:  # noqa: ANN001
+    """The cards past the first screenful are built after the first frame: wait for them."""
+    for _ in range(200):
+        await pilot.pause()
+        if len(app.screen.cards) == len(app.tickers):
+            break
+    else:
+        raise AssertionError("the cards were never all built")
+    await app.animator.wait_until_complete()
+    for _ in range(5):  # the layout the last batch brings, and its repaint, done too
+        await pilot.pause(0.02)
