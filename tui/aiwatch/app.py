@@ -110,6 +110,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
                                                              repaint=False)
     status: reactive[str] = reactive("", repaint=False)
     now: reactive[datetime | None] = reactive(None, repaint=False)
+    # A refresh runs or what it brought is not all shown yet: the cards hold their heights
+    refreshing: reactive[bool] = reactive(False, repaint=False)
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -204,7 +206,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self._update_status()
             return
         self._landed = set()
-        self._fetching = True
+        self._fetching = self.refreshing = True
         self._before_refresh = self._before_refresh or self.summaries  # checks flip against
         self.refresh_note = self._progress()
         self._update_status()
@@ -282,9 +284,11 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._update_status()
         if self._unshown:
             self._apply_timer = self.set_timer(APPLY_NEXT, self._apply_landed)
-        elif not self._fetching and self._before_refresh is not None:
-            self._announce(flips(self._before_refresh, self.summaries, self.now))
-            self._before_refresh = None
+        elif not self._fetching:
+            self.refreshing = False
+            if self._before_refresh is not None:
+                self._announce(flips(self._before_refresh, self.summaries, self.now))
+                self._before_refresh = None
 
     def _announce(self, found: list[Flip]) -> None:
         """Checks that flipped and alerts that fired with this refresh: a toast each, the
@@ -352,6 +356,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self._fetching = False
+            self.refreshing = bool(self._unshown)  # else the last apply says it is all shown
             self.refresh_note = f"refresh failed: {type(error).__name__}: {error}"
             self._update_status()
             self._schedule_refresh()
