@@ -208,3 +208,17 @@ async def test_a_cold_refresh_lays_the_screen_out_only_once_it_is_all_shown(
             assert len(layouts) <= 1
     finally:
         fake_yahoo.gate.set()
+
+
+async def test_the_app_hears_once_when_the_home_screen_has_built_all_its_cards(
+        make_test_app, monkeypatch) -> None:
+    """Then (in a terminal) it takes them out of the collector's full passes, as it did what
+    the first frame built: one such pass visits every card while a cold refresh lands."""
+    write_tickers(MANY)
+    app = make_test_app()
+    built: list[int] = []
+    monkeypatch.setattr(type(app), "cards_built", lambda self: built.append(len(self.screen.cards)))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await all_cards_built(app, pilot)
+        await pilot.pause()
+        assert built == [len(MANY)]

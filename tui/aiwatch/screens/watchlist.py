@@ -146,7 +146,9 @@ class WatchlistScreen(Screen[None]):
             card.now = self.app.now  # type: ignore[attr-defined]
             card.awaiting = self.app.refreshing  # type: ignore[attr-defined]
         self.query_one("#cards").mount(*cards)
-        if not all_at_once and mounted + len(batch) < len(self.tickers):
+        if mounted + len(batch) == len(self.tickers):
+            self.call_after_refresh(self.app.cards_built)  # type: ignore[attr-defined]
+        elif not all_at_once:
             self.call_after_refresh(self._mount_rest)
 
     @staticmethod
