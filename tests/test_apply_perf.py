@@ -222,3 +222,26 @@ async def test_the_app_hears_once_when_the_home_screen_has_built_all_its_cards(
         await all_cards_built(app, pilot)
         await pilot.pause()
         assert built == [len(MANY)]
+
+
+async def test_a_card_whose_fetch_failed_stops_saying_fetching_and_holds_its_height(
+        make_test_app) -> None:
+    write_tickers(("MSFT", "ZZZ"))  # ZZZ: no data anywhere yet
+    app = make_test_app()
+    fetch = HeldFetch()
+    app.services = replace(app.services, fetcher=fetch)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        card = app.screen.card_for("ZZZ")
+        assert "fetching price…" in card_text(app, "ZZZ")
+        height = card.size.height
+        layouts, _ = watch_redraws(app)
+        await land(app, pilot, FetchEvent("ZZZ", error="no network"))
+        text = card_text(app, "ZZZ")
+        assert "no price data" in text and "⚠ no network" in text and "fetching" not in text
+        assert layouts == [] and card.size.height == height  # shorter, but held
+        app.post_message(RefreshFinished(FetchEvent(done=True, message="no network"), app.tickers))
+        await pilot.pause(APPLY_EVERY * 3)
+        await pilot.pause()
+        assert layouts == [False]
+        fetch.over.set()

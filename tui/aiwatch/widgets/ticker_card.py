@@ -296,9 +296,10 @@ class TickerCard(Widget, can_focus=True):
                 C.version, self._holds_places())
 
     def _holds_places(self) -> bool:
-        """A refresh is under way and the card lacks a price or earnings it may bring."""
+        """A refresh is under way and the card lacks a price or earnings it may still bring
+        (not after it reported a failure for the ticker)."""
         s = self.summary
-        return self.awaiting and s is not None and (
+        return self.awaiting and s is not None and not s.view.error and (
             s.figures.quote is None or (s.figures.quarter is None and not s.no_fundamentals_reason))
 
     def _built(self, width: int) -> tuple[int, Painted]:
@@ -320,7 +321,7 @@ class TickerCard(Widget, can_focus=True):
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
         f = s.figures
         if f.quote is None:
-            if self.awaiting:  # the rows the price takes once loaded: the card keeps its height
+            if self._holds_places():  # the rows the price takes once loaded
                 return [Text("fetching price…", style=C.muted), *[Text()] * (PRICE_ROWS - 1)]
             return [Text("no price data", style=C.muted)]
         delta = f.change[0] if f.change else None
@@ -366,7 +367,7 @@ class TickerCard(Widget, can_focus=True):
         f, company = s.figures, s.view.company
         q = f.quarter
         if q is None:
-            if self.awaiting:  # the rows the earnings take once loaded
+            if self._holds_places():  # the rows the earnings take once loaded
                 rows = EARNINGS_ROWS + bool(company.cloud_segment)
                 return [Text("fetching earnings…", style=C.muted), *[Text()] * (rows - 1)]
             return [Text("no earnings data", style=C.muted)]
