@@ -110,6 +110,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
                                                              repaint=False)
     status: reactive[str] = reactive("", repaint=False)
     now: reactive[datetime | None] = reactive(None, repaint=False)
+    # A refresh runs or what it brought is not all shown yet: the cards hold their heights
+    refreshing: reactive[bool] = reactive(False, repaint=False)
 
     def __init__(self, services: Services) -> None:
         super().__init__()
@@ -137,6 +139,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._unshown: dict[str, list[FetchEvent]] = {}  # landed, not yet applied, in order
         self._apply_timer: Timer | None = None  # pending apply of what landed
         self._refresh_starts = 0  # refreshes asked for: a deferred one runs if still the last
+        self._built_frozen = False  # the first screen's cards are out of the collector's passes
 
     @property
     def shares(self) -> tuple[CloudShare, ...]:
@@ -174,6 +177,15 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             gc.freeze()
         gc.enable()
 
+    def cards_built(self) -> None:
+        """The home screen built its last cards (a batch per frame after the first): they too
+        live as long as the app, so they go out of the collector's full passes as well (one
+        visits every card while a cold refresh lands: ~45 ms at 100 cards, profiled). Once:
+        a screen built later may be dropped (another list), and frozen it is never freed."""
+        if not self._built_frozen and not self.is_headless:
+            self._built_frozen = True
+            gc.freeze()
+
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast (the app's and its screens') with its control characters shown as
@@ -204,7 +216,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self._update_status()
             return
         self._landed = set()
-        self._fetching = True
+        self._fetching = self.refreshing = True
         self._before_refresh = self._before_refresh or self.summaries  # checks flip against
         self.refresh_note = self._progress()
         self._update_status()
@@ -282,9 +294,11 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._update_status()
         if self._unshown:
             self._apply_timer = self.set_timer(APPLY_NEXT, self._apply_landed)
-        elif not self._fetching and self._before_refresh is not None:
-            self._announce(flips(self._before_refresh, self.summaries, self.now))
-            self._before_refresh = None
+        elif not self._fetching:
+            self.refreshing = False
+            if self._before_refresh is not None:
+                self._announce(flips(self._before_refresh, self.summaries, self.now))
+                self._before_refresh = None
 
     def _announce(self, found: list[Flip]) -> None:
         """Checks that flipped and alerts that fired with this refresh: a toast each, the
@@ -352,6 +366,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self._fetching = False
+            self.refreshing = bool(self._unshown)  # else the last apply says it is all shown
             self.refresh_note = f"refresh failed: {type(error).__name__}: {error}"
             self._update_status()
             self._schedule_refresh()

@@ -119,6 +119,7 @@ class WatchlistScreen(Screen[None]):
         self.watch(self.app, "summaries", self._show_summaries)
         self.watch(self.app, "status", self._show_status)
         self.watch(self.app, "now", self._show_now)
+        self.watch(self.app, "refreshing", self._show_refreshing)
         self.query_one(ShareBars).shares = self.app.shares  # type: ignore[attr-defined]
         if self.selected >= FIRST_CARDS:
             self._mount_rest(all_at_once=True)
@@ -143,8 +144,11 @@ class WatchlistScreen(Screen[None]):
         for card in cards:
             card.summary = summaries.get(card.ticker)
             card.now = self.app.now  # type: ignore[attr-defined]
+            card.awaiting = self.app.refreshing  # type: ignore[attr-defined]
         self.query_one("#cards").mount(*cards)
-        if not all_at_once and mounted + len(batch) < len(self.tickers):
+        if mounted + len(batch) == len(self.tickers):
+            self.call_after_refresh(self.app.cards_built)  # type: ignore[attr-defined]
+        elif not all_at_once:
             self.call_after_refresh(self._mount_rest)
 
     @staticmethod
@@ -185,6 +189,10 @@ class WatchlistScreen(Screen[None]):
     def _show_now(self, now: object) -> None:
         for card in self.cards:
             card.now = now  # type: ignore[assignment]
+
+    def _show_refreshing(self, refreshing: bool) -> None:
+        for card in self.cards:
+            card.awaiting = refreshing
 
     def on_resize(self, event: Resize) -> None:
         """Switch the grid's mode class only when the width crosses a threshold: each class
