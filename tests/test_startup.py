@@ -228,3 +228,30 @@ async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
         assert app.screen.selected_ticker == MANY[-1] == "T95"
         assert app.screen.focused is app.screen.card_for("T95")
         assert app.screen.card_for("T50").summary is app.summaries["T50"]
+
+
+async def test_the_terminal_telling_its_size_again_lays_nothing_out(make_test_app) -> None:  # noqa: ANN001
+    """As the app starts, the terminal reports the size Textual already laid the screen out
+    at: that lays out nothing again (a whole layout before the first frame, ~35 ms at 4
+    cards); a real resize still does."""
+    from textual import events
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layouts: list[object] = []
+        refresh_layout = screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            layouts.append(args)
+            refresh_layout(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        app.post_message(events.Resize(app.size, app.size))
+        await pilot.pause(0.1)
+        assert layouts == []
+        await pilot.resize_terminal(150, 45)
+        await pilot.pause(0.1)
+        assert layouts and screen.size.width == 150
+

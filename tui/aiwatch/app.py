@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -173,6 +173,14 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         if not self.is_headless:
             gc.freeze()
         gc.enable()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """A size the app already has is no resize: the terminal tells its size once more as
+        the app starts, and Textual would lay the whole screen out again before the first
+        frame (~35 ms at 4 cards, profiled). Any other size goes on to Textual's handler."""
+        if event.size == self._size:
+            event.prevent_default()
+            event.stop()
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
