@@ -255,3 +255,44 @@ async def test_the_terminal_telling_its_size_again_lays_nothing_out(make_test_ap
         await pilot.pause(0.1)
         assert layouts and screen.size.width == 150
 
+
+async def test_the_footer_is_built_once_with_its_keys(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The footer composes its keys as the screen is built: Footer waited for the first
+    "bindings updated" and then recomposed, which laid out and painted the whole screen again
+    just before the first frame. Each key is styled once as it mounts (FooterKey's own
+    `compact` default styled it, then the footer's `compact` restyled it)."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets._footer import FooterKey
+
+    from aiwatch.widgets.keys_footer import KeysFooter
+
+    recomposed: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        recomposed.append(self)
+        await recompose(self)
+
+    styled: list[FooterKey] = []
+    apply = Stylesheet.apply
+
+    def noted(self: Stylesheet, node: object, *args: object, **kwargs: object) -> None:
+        if isinstance(node, FooterKey):
+            styled.append(node)
+        apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    monkeypatch.setattr(Stylesheet, "apply", noted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "left")
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert [key.key_display for key in keys][:3] == ["→/l", "⏎", "n"]
+        assert [(k.key, k.key_display) for k in keys if k.has_class("-command-palette")] == [
+            ("ctrl+p", "ctrl+p")]
+        assert recomposed == []
+        # as it mounts, then as the screen is shown (Textual restyles a screen it resumes)
+        assert [styled.count(key) for key in keys] == [2] * len(keys)
+
