@@ -296,3 +296,42 @@ async def test_the_footer_is_built_once_with_its_keys(make_test_app, monkeypatch
         # as it mounts, then as the screen is shown (Textual restyles a screen it resumes)
         assert [styled.count(key) for key in keys] == [2] * len(keys)
 
+
+async def test_start_up_measures_each_panel_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The share bars and the race are measured (rendered to count their lines) once per
+    content and width: Textual measures a widget afresh at every layout, and a start lays
+    the screen out twice (the race's three tables cost ~5 ms a render). New content is
+    measured again."""
+    from textual.visual import RichVisual
+
+    from aiwatch.race import build_race
+    from aiwatch.widgets.race_panel import RacePanel
+    from aiwatch.widgets.share_bars import ShareBars
+
+    measured: list[str] = []
+    get_height, get_width = RichVisual.get_height, RichVisual.get_optimal_width
+
+    def height(self: RichVisual, *args: object) -> int:
+        measured.append(f"{type(self._widget).__name__} height")
+        return get_height(self, *args)
+
+    def width(self: RichVisual, *args: object) -> int:
+        measured.append(f"{type(self._widget).__name__} width")
+        return get_width(self, *args)
+
+    monkeypatch.setattr(RichVisual, "get_height", height)
+    monkeypatch.setattr(RichVisual, "get_optimal_width", width)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert sorted(m for m in measured if m.startswith(("Race", "Share"))) == [
+            "RacePanel height", "RacePanel width", "ShareBars height"]
+        race, bars = app.screen.query_one(RacePanel), app.screen.query_one(ShareBars)
+        tall = race.size.height
+        race.race = build_race([app.views["MSFT"]], app.shares)  # one company: fewer rows
+        bars.shares = ()
+        await pilot.pause()
+        options = app.console.options.update_width(race.size.width)
+        assert race.size.height == len(app.console.render_lines(race.render(), options)) < tall
+        assert bars.size.height == 1  # "no market-share data"
