@@ -23,14 +23,18 @@ from aiwatch.widgets.ticker_card import TickerCard
 TUI = str(Path(__file__).resolve().parent.parent / "tui")
 FAKE_FETCH = (sys.executable, str(Path(__file__).parent / "fake_fetch.py"))
 # Loaded only when first needed: other screens, the note editor's TextArea, the detail's chart
-# and table, the Yahoo modules (the fetch process's), the holidays package.
+# and table, the Yahoo modules (the fetch process's), the holidays package, the compare
+# screen's series (a sort by the month's return), the user's positions and FX (none here).
 NOT_AT_START = (
     "aiwatch.screens.detail", "aiwatch.screens.notes", "aiwatch.screens.help",
     "aiwatch.screens.sources", "aiwatch.widgets.price_chart", "aiwatch.widgets.earnings_table",
     "aiwatch.sources.yahoo", "aiwatch.sources.yahoo_wire", "aiwatch.sources.yahoo_map",
     "textual.widgets._text_area", "textual.widgets._data_table", "textual_plotext", "plotext",
-    "holidays", "yfinance", "pandas", "curl_cffi",
+    "holidays", "yfinance", "pandas", "curl_cffi", "aiwatch.compare", "aiwatch.positions",
+    "aiwatch.holdings",
 )
+# Loaded once a refresh has ended (to find the checks it flipped), not for the first frame.
+NOT_AT_FIRST_FRAME = ("aiwatch.alerts", "aiwatch.desktop")
 
 FIRST_FRAME = textwrap.dedent("""
     import asyncio, sys
@@ -45,6 +49,7 @@ FIRST_FRAME = textwrap.dedent("""
         async with app.run_test(size=(160, 45)) as pilot:
             await pilot.pause()
             assert app.screen.cards[0].region.height > 0  # painted
+            print(",".join(m for m in {first!r} if m in sys.modules) or "-")
             await app.workers.wait_for_complete()  # the fetch, from FakeYahoo
         print(",".join(m for m in {names!r} if m in sys.modules) or "-")
 
@@ -56,10 +61,11 @@ def test_the_first_frame_loads_no_other_screen_and_no_fetching(tmp_home: Path) -
     """The app's own process from start to a painted watchlist (refresh on, through the fetch
     process): none of the modules only other screens or the fetch need were imported."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([TUI, os.environ.get("PYTHONPATH", "")]))
-    code = FIRST_FRAME.format(names=NOT_AT_START, command=FAKE_FETCH)
+    code = FIRST_FRAME.format(names=NOT_AT_START, first=NOT_AT_START + NOT_AT_FIRST_FRAME,
+                              command=FAKE_FETCH)
     out = subprocess.run([sys.executable, "-c", code],
                          capture_output=True, text=True, env=env, check=True, timeout=120)
-    assert out.stdout.strip().splitlines()[-1] == "-"
+    assert out.stdout.strip().splitlines()[-2:] == ["-", "-"]
 
 
 class Recording:
@@ -228,3 +234,110 @@ async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
         assert app.screen.selected_ticker == MANY[-1] == "T95"
         assert app.screen.focused is app.screen.card_for("T95")
         assert app.screen.card_for("T50").summary is app.summaries["T50"]
+
+
+async def test_the_terminal_telling_its_size_again_lays_nothing_out(make_test_app) -> None:  # noqa: ANN001
+    """As the app starts, the terminal reports the size Textual already laid the screen out
+    at: that lays out nothing again (a whole layout before the first frame, ~35 ms at 4
+    cards); a real resize still does."""
+    from textual import events
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layouts: list[object] = []
+        refresh_layout = screen._refresh_layout
+
+        def counted(*args: object, **kwargs: object) -> None:
+            layouts.append(args)
+            refresh_layout(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        app.post_message(events.Resize(app.size, app.size))
+        await pilot.pause(0.1)
+        assert layouts == []
+        await pilot.resize_terminal(150, 45)
+        await pilot.pause(0.1)
+        assert layouts and screen.size.width == 150
+
+
+async def test_the_footer_is_built_once_with_its_keys(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The footer composes its keys as the screen is built: Footer waited for the first
+    "bindings updated" and then recomposed, which laid out and painted the whole screen again
+    just before the first frame. Each key is styled once as it mounts (FooterKey's own
+    `compact` default styled it, then the footer's `compact` restyled it)."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widgets._footer import FooterKey
+
+    from aiwatch.widgets.keys_footer import KeysFooter
+
+    recomposed: list[KeysFooter] = []
+    recompose = KeysFooter.recompose
+
+    async def counted(self: KeysFooter) -> None:
+        recomposed.append(self)
+        await recompose(self)
+
+    styled: list[FooterKey] = []
+    apply = Stylesheet.apply
+
+    def noted(self: Stylesheet, node: object, *args: object, **kwargs: object) -> None:
+        if isinstance(node, FooterKey):
+            styled.append(node)
+        apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted)
+    monkeypatch.setattr(Stylesheet, "apply", noted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "left")
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert [key.key_display for key in keys][:3] == ["→/l", "⏎", "n"]
+        assert [(k.key, k.key_display) for k in keys if k.has_class("-command-palette")] == [
+            ("ctrl+p", "ctrl+p")]
+        assert recomposed == []
+        # as it mounts, then as the screen is shown (Textual restyles a screen it resumes)
+        assert [styled.count(key) for key in keys] == [2] * len(keys)
+
+
+async def test_start_up_measures_each_panel_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The share bars and the race are measured (rendered to count their lines) once per
+    content and width: Textual measures a widget afresh at every layout, and a start lays
+    the screen out twice (the race's three tables cost ~5 ms a render). New content is
+    measured again."""
+    from textual.visual import RichVisual
+
+    from aiwatch.race import build_race
+    from aiwatch.widgets.race_panel import RacePanel
+    from aiwatch.widgets.share_bars import ShareBars
+
+    measured: list[str] = []
+    get_height, get_width = RichVisual.get_height, RichVisual.get_optimal_width
+
+    def height(self: RichVisual, *args: object) -> int:
+        measured.append(f"{type(self._widget).__name__} height")
+        return get_height(self, *args)
+
+    def width(self: RichVisual, *args: object) -> int:
+        measured.append(f"{type(self._widget).__name__} width")
+        return get_width(self, *args)
+
+    monkeypatch.setattr(RichVisual, "get_height", height)
+    monkeypatch.setattr(RichVisual, "get_optimal_width", width)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert sorted(m for m in measured if m.startswith(("Race", "Share"))) == [
+            "RacePanel height", "RacePanel width", "ShareBars height"]
+        race, bars = app.screen.query_one(RacePanel), app.screen.query_one(ShareBars)
+        tall = race.size.height
+        race.race = build_race([app.views["MSFT"]], app.shares)  # one company: fewer rows
+        bars.shares = ()
+        await pilot.pause()
+        options = app.console.options.update_width(race.size.width)
+        assert race.size.height == len(app.console.render_lines(race.render(), options)) < tall
+        assert bars.size.height == 1  # "no market-share data"

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiwatch.model import Quote, plausible_price
-from aiwatch.positions import FxRate, FxTable
+
+if TYPE_CHECKING:  # the tables are handed in: positions is loaded only with holdings
+    from aiwatch.positions import FxRate, FxTable
 
 ADS_SYMBOL = "BABA"
 ORDINARY_SYMBOL = "9988.HK"

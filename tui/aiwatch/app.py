@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -27,14 +27,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from aiwatch.alerts import Flip, flips
+from aiwatch.adr import ADS_SYMBOL, ORDINARY_SYMBOL
 from aiwatch.app_lists import ListActions
 from aiwatch.app_notes import NoteActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
-from aiwatch.desktop import notice_sequence
 from aiwatch.feed import cached_views, fx_table, merge, status_line
 from aiwatch.fetcher import Fetcher
-from aiwatch.holdings import ADS, ORDINARY, Holdings, fx_pairs, holdings, portfolio_text
 from aiwatch.list_editor import ListEditor
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
@@ -51,6 +49,10 @@ from aiwatch.summary import TickerSummary, resummarise, with_holdings
 from aiwatch.text import visible
 from aiwatch.widgets.format import use_palette
 from aiwatch.widgets.share_bars import ShareBars
+
+if TYPE_CHECKING:  # loaded when first needed: a refresh's flips, the user's positions
+    from aiwatch.alerts import Flip
+    from aiwatch.holdings import Holdings
 
 
 def command_ids() -> list[str]:
@@ -120,7 +122,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self.list_editor = ListEditor(services.config_path, services.config)
         self.unverified: set[str] = set()  # added online, not yet answered for by Yahoo
         self._history_asked: set[str] = set()  # tickers whose five years were fetched
-        self.holdings = Holdings({}, None, None)  # the user's positions, valued
+        self.holdings: Holdings | None = None  # the user's positions, valued (None: none)
+        self.portfolio = ""  # the status bar's words for them
         self.journal = Journal(services.notes.directory / "journal.md")
         self._before_refresh: dict[str, TickerSummary] | None = None  # for check flips
         self.snapshot = services.snapshot  # `r` re-reads the user's share / segment files
@@ -186,6 +189,14 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self._built_frozen = True
             gc.freeze()
 
+    def _on_resize(self, event: events.Resize) -> None:
+        """A size the app already has is no resize: the terminal tells its size once more as
+        the app starts, and Textual would lay the whole screen out again before the first
+        frame (~35 ms at 4 cards, profiled). Any other size goes on to Textual's handler."""
+        if event.size == self._size:
+            event.prevent_default()
+            event.stop()
+
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Every toast (the app's and its screens') with its control characters shown as
@@ -199,7 +210,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
 
     def _update_status(self) -> None:
         extra = [note for note in (self.refresh_note, self.services.refresher.cache_problem,
-                                   portfolio_text(self.holdings.total)) if note]
+                                   self.portfolio) if note]
         self.status = status_line(self.views.values(), self.now or self.services.clock(),
                                   [*extra, *self.problems, *self.snapshot.problems,
                                    *self.notes_problems])
@@ -237,8 +248,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         cancelling the worker (quitting) closes the stream, which kills the child."""
         assert self.services.fetcher is not None
         tickers = self.tickers
-        events = self.services.fetcher.run(tickers, force,
-                                           fx=fx_pairs(self.list_editor.config, self.views))
+        events = self.services.fetcher.run(tickers, force, fx=self._fx_pairs())
         try:
             async for event in events:
                 if event.done:
@@ -297,6 +307,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         elif not self._fetching:
             self.refreshing = False
             if self._before_refresh is not None:
+                from aiwatch.alerts import flips
+
                 self._announce(flips(self._before_refresh, self.summaries, self.now))
                 self._before_refresh = None
 
@@ -310,6 +322,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self.notify(flip.message, title="aiwatch", severity="warning" if bad else
                         "information", timeout=20, markup=False)
         self.bell()
+        from aiwatch.desktop import notice_sequence
+
         notice = notice_sequence("aiwatch", "; ".join(f.message for f in found), os.environ)
         driver = self._driver
         if notice and driver is not None and not self.is_headless:
@@ -405,14 +419,30 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def _summarise(self) -> None:
         now = self.now or self.services.clock()
         summaries = resummarise(self.summaries, self.views, self.shares, self.note_texts, now)
-        config = self.list_editor.config
-        if config.positions.symbols or (ADS in self.views and ORDINARY in self.views):
-            pairs = fx_pairs(config, self.views)
-            fx = fx_table(c.quote for c in self.services.refresher.cached(pairs).values())
-            self.holdings = holdings(config, self.views, fx)
+        if self._holds_anything():
+            from aiwatch.holdings import ADS, holdings, portfolio_text
+
+            fx = fx_table(c.quote for c in self.services.refresher.cached(
+                self._fx_pairs()).values())
+            self.holdings = holdings(self.list_editor.config, self.views, fx)
+            self.portfolio = portfolio_text(self.holdings.total)
             summaries = with_holdings(summaries, self.holdings.positions, self.holdings.ads,
                                       ADS)
         self.summaries = summaries
+
+    def _holds_anything(self) -> bool:
+        """Positions in the config, or BABA and 9988.HK both listed: only then are holdings
+        (and their modules) needed."""
+        return bool(self.list_editor.config.positions.symbols) or (
+            ADS_SYMBOL in self.views and ORDINARY_SYMBOL in self.views)
+
+    def _fx_pairs(self) -> list[str]:
+        """The FX pairs the holdings need fetched with the quotes (none without holdings)."""
+        if not self._holds_anything():
+            return []
+        from aiwatch.holdings import fx_pairs
+
+        return fx_pairs(self.list_editor.config, self.views)
 
     def on_edit_symbol(self, message: EditSymbol) -> None:
         if message.kind == "remove":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aiwatch.model import (
     Company,
@@ -23,9 +24,11 @@ from aiwatch.model import (
     Quote,
     TickerView,
 )
-from aiwatch.positions import FxRate, FxTable
 from aiwatch.refresh import CachedData
 from aiwatch.sources.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from aiwatch.positions import FxTable
 
 RANK = {Provenance.SNAPSHOT: 0, Provenance.CACHED: 1, Provenance.LIVE: 2}
 YAHOO_FIELDS = ("report_date", "revenue", "net_income")
@@ -123,6 +126,8 @@ def fx_table(quotes: Iterable[Quote | None]) -> FxTable:
     """The FX rates among `quotes` (Yahoo's HKDUSD=X, HKD=X: the pairs `aiwatch fetch --fx`
     caches as quotes), each at its price's market time; None and symbols that are no pair
     (the table passes them over) add nothing."""
+    from aiwatch.positions import FxRate, FxTable  # loaded only with holdings
+
     return FxTable(FxRate(q.ticker, q.price, q.as_of) for q in quotes if q is not None)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from aiwatch.adr import AdsComparison, compare_ads
+from aiwatch.adr import ADS_SYMBOL, ORDINARY_SYMBOL, AdsComparison, compare_ads
 from aiwatch.market import market_day
 from aiwatch.metrics import quote_from_history
 from aiwatch.model import Quote, TickerView
@@ -24,7 +24,7 @@ from aiwatch.positions import (
 from aiwatch.store.config import Config
 from aiwatch.store.config import Lot as ConfigLot
 
-ADS, ORDINARY = "BABA", "9988.HK"
+ADS, ORDINARY = ADS_SYMBOL, ORDINARY_SYMBOL
 
 
 @dataclass(frozen=True, slots=True)

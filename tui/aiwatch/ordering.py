@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
-from aiwatch.compare import rebased
 from aiwatch.model import PriceHistory
 from aiwatch.summary import TickerSummary
 
@@ -19,6 +18,8 @@ MONTH = timedelta(days=MONTH_DAYS)
 
 def month_return(history: PriceHistory | None) -> float | None:
     """% change from the last close on or before 30 days ago to the last close."""
+    from aiwatch.compare import rebased  # the compare screen's: loaded when a sort needs it
+
     series = rebased(history, MONTH_DAYS)
     return series.change if series and series.dates[0] <= series.dates[-1] - MONTH else None
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from aiwatch.adr import AdsComparison
 from aiwatch.checks import evaluate, parse_alert, parse_alerts, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
 from aiwatch.metrics import Figures, figures, next_quarter_end
@@ -22,7 +22,10 @@ from aiwatch.model import (
     NextEarnings,
     TickerView,
 )
-from aiwatch.positions import Position
+
+if TYPE_CHECKING:  # set by with_holdings, whose caller loads them
+    from aiwatch.adr import AdsComparison
+    from aiwatch.positions import Position
 
 # The slowest of the four reports about 60 days after a quarter ends (Alibaba: 45–60 days,
 # data/earnings.csv); past this, a quarter missing from the data has been reported.

@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiwatch.alerts import MARKS, Flip
 from aiwatch.text import visible
+
+if TYPE_CHECKING:
+    from aiwatch.alerts import Flip
 
 HEADER = "# aiwatch journal\n\nCheck flips and alerts, appended by aiwatch after each refresh.\n\n"
 READ_AT_MOST = 1_000_000  # bytes from the end: a long journal is read by its tail
@@ -22,6 +25,8 @@ class JournalError(Exception):
 
 
 def line(flip: Flip) -> str:
+    from aiwatch.alerts import MARKS  # loaded once a refresh has flipped something
+
     when = flip.when.strftime("%Y-%m-%d %H:%M %Z").strip()
     return (f"- {when} · {visible(flip.ticker)} · {flip.kind} · {visible(flip.text)} · "
             f"{MARKS[flip.old]} → {MARKS[flip.new]} · {visible(flip.value)}\n")

@@ -7,6 +7,7 @@ from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -83,6 +84,25 @@ class RacePanel(Static):
     """The race for the symbols of the list that have a cloud segment."""
 
     race: reactive[Race | None] = reactive(None, layout=True)
+    # The size the race was last measured at, by the race and the room it had: Textual's own
+    # measure renders the three tables for every layout (~5 ms each, and a start lays the
+    # screen out twice); a new race (a new object) is measured afresh.
+    _width: tuple[object, int, int] = (None, -1, 0)  # race, container width, width
+    _height: tuple[object, int, int] = (None, -1, 0)  # race, width, height
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        race, room, width = self._width
+        if race is not self.race or room != container.width:
+            width = super().get_content_width(container, viewport)
+            self._width = (self.race, container.width, width)
+        return width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        race, measured_at, height = self._height
+        if race is not self.race or measured_at != width:
+            height = super().get_content_height(container, viewport, width)
+            self._height = (self.race, width, height)
+        return height
 
     def render(self) -> RenderableType:
         race = self.race

@@ -124,12 +124,19 @@ class ShareBars(Widget):
     shares: reactive[tuple[CloudShare, ...]] = reactive((), layout=True)
     providers: tuple[str, ...] = tuple(PROVIDER_LABELS)
     _width: int | None = None  # the content width layout last gave
+    _height: tuple[object, int, int] = ((), -1, 0)  # the shares, the width, their height
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """Noted, the width the bars are drawn at: below the cards, reading content_size
-        while laid out made Textual lay out the whole screen again (~40 ms at 100 cards)."""
+        while laid out made Textual lay out the whole screen again (~40 ms at 100 cards).
+        Measured once per shares and width: Textual's own renders the panel for every
+        layout (and a start lays the screen out twice)."""
         self._width = width
-        return super().get_content_height(container, viewport, width)
+        shares, measured_at, height = self._height
+        if shares is not self.shares or measured_at != width:
+            height = super().get_content_height(container, viewport, width)
+            self._height = (self.shares, width, height)
+        return height
 
     def render(self) -> RenderableType:
         rows = share_rows(self.shares, self.providers)

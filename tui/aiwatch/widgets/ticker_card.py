@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
@@ -17,12 +18,10 @@ from textual.style import Style
 from textual.visual import RenderOptions, RichVisual
 from textual.widget import Widget
 
-from aiwatch.adr import AdsComparison
 from aiwatch.checks import shown_value
 from aiwatch.market import zone
 from aiwatch.metrics import calendar_label, extended_change, fiscal_label
 from aiwatch.model import CheckResult, Quote, ThesisCheck
-from aiwatch.positions import Position
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
 from aiwatch.widgets.format import (
@@ -39,6 +38,10 @@ from aiwatch.widgets.format import (
     sparkline,
     tone,
 )
+
+if TYPE_CHECKING:  # a summary's holdings: their modules load with the first position
+    from aiwatch.adr import AdsComparison
+    from aiwatch.positions import Position
 
 THESIS_LINES = 2
 # The rows a card's earnings take once loaded: quarter, EPS, revenue, next and last report, the
