@@ -65,6 +65,51 @@ async def test_a_card_focused_again_paints_from_memory(
         assert drawn["MSFT"] == drawn["AMZN"] == 0
 
 
+async def test_a_new_look_of_a_card_restyles_its_rows_without_rich_laying_them_out(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Focus changes only a card's style: the rows Rich laid out for the other look are
+    restyled (Rich's wrap and layout cost ~4 ms a card)."""
+    from rich.text import Text
+
+    wrapped: list[str] = []
+    original = Text.wrap
+
+    def counted(self: Text, *args: object, **kwargs: object):  # noqa: ANN202
+        wrapped.append(self.plain)
+        return original(self, *args, **kwargs)
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(Text, "wrap", counted)
+        await pilot.press("right")  # MSFT seen focused, AMZN unfocused: each gets its other look
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert wrapped == []
+
+
+async def test_restyled_rows_are_the_segments_rich_would_draw(make_test_app) -> None:
+    """The restyled rows, and those that skip Rich's wrap because they fit, are segment for
+    segment what Textual's RichVisual draws, at every width and in both looks."""
+    from textual.color import Color
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        compared = 0
+        for card in app.screen.query(TickerCard):
+            for width in (20, 26, 33, 38, 77):
+                painted = card._built(width)[1]
+                for style in (card.visual_style, Style(Color(10, 20, 30), bold=True)):
+                    options = RenderOptions(card._get_style, card.styles, None, None)
+                    ours = painted.render_strips(width, None, style, options)
+                    rich = RichVisual.render_strips(painted, width, None, style, options)
+                    assert [list(strip) for strip in ours] == [list(strip) for strip in rich]
+                    compared += 1
+        assert compared == 40
+
 
 @pytest.fixture
 def nested_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:

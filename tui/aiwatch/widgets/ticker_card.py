@@ -5,8 +5,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import chain, islice
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Size
@@ -177,21 +179,49 @@ def ads_line(comparison: AdsComparison, width: int) -> Text:
 
 
 class Painted(RichVisual):
-    """The card's rows as strips, kept per width, height and style: a focus move changes only
-    the style, so after the first visit both looks paint from memory instead of Rich."""
+    """The card's rows as strips, kept per width, height and style. Rich lays the rows out once
+    per size; each style (a focus move changes only that) restyles those segments as Textual's
+    own post_render would, instead of Rich laying them out again (~4 ms a card)."""
 
-    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
-        super().__init__(widget, renderable)
+    def __init__(self, widget: Widget, rows: list[Text]) -> None:
+        super().__init__(widget, Group(*rows))
+        self._rows = rows
+        self._lines: dict[tuple[int, int | None], list[list[Segment]]] = {}
         self._strips: dict[tuple[int, int | None, Style], list[Strip]] = {}
 
     def render_strips(self, width: int, height: int | None, style: Style,
                       options: RenderOptions) -> list[Strip]:
-        if options.selection is not None:  # a mouse selection: drawn afresh, never kept
+        rich_style = style.rich_style
+        if options.selection is not None or not rich_style:  # a mouse selection: drawn afresh
             return super().render_strips(width, height, style, options)
         key = (width, height, style)
         if key not in self._strips:
-            self._strips[key] = super().render_strips(width, height, style, options)
+            add = rich_style.__add__
+            self._strips[key] = [Strip([Segment(text, add(s), None) for text, s, _ in line])
+                                 for line in self._laid_out(width, height)]
         return self._strips[key]
+
+    def _laid_out(self, width: int, height: int | None) -> list[list[Segment]]:
+        """The rows cut into lines of segments, unstyled, as RichVisual has Rich render them.
+        A row that already fits (most: the card wraps its own rows) skips Rich's wrapping."""
+        if (width, height) not in self._lines:
+            app = self._widget.app
+            options = app.console_options.update(highlight=False, width=width, height=height)
+            segments = chain.from_iterable(
+                Text("\n").join([row]).render(app.console, end=row.end)
+                if _fits(row, width, options.justify) else app.console.render(row, options)
+                for row in self._rows)
+            self._lines[width, height] = list(islice(Segment.split_and_crop_lines(
+                segments, width, include_new_lines=False, pad=False), height))
+        return self._lines[width, height]
+
+
+def _fits(row: Text, width: int, justify: str | None) -> bool:
+    """Whether Rich's wrap would hand the row back unchanged: one line of no tabs within the
+    width, justified as is."""
+    plain = row.plain
+    return ("\n" not in plain and "\t" not in plain and row.cell_len <= width
+            and (row.justify or justify) in (None, "default"))
 
 
 class TickerCard(Widget, can_focus=True):
@@ -206,6 +236,7 @@ class TickerCard(Widget, can_focus=True):
 
     def __init__(self, ticker: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="card")
+        self.set_reactive(TickerCard.auto_links, False)  # no links on a card: none to restyle
         self.ticker = ticker
         self.border_title = ticker
         self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
@@ -271,7 +302,7 @@ class TickerCard(Widget, can_focus=True):
             lines = [*self._price(summary, width), *self._holding(summary, width),
                      *self._earnings(summary, width), *self._thesis(summary, width)]
             rows = [row for line in lines for row in rows_of(line, width)]
-            built = self._cache[1][width] = (len(rows), Painted(self, Group(*rows)))
+            built = self._cache[1][width] = (len(rows), Painted(self, rows))
         return built
 
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
