@@ -111,6 +111,75 @@ async def test_restyled_rows_are_the_segments_rich_would_draw(make_test_app) -> 
         assert compared == 40
 
 
+async def test_a_look_seen_before_is_painted_from_memory(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back and forth between two cards, neither is painted line by line again (Textual
+    paints every line of a card afresh on each focus change, ~2.5 ms a card)."""
+    from textual._styles_cache import StylesCache
+
+    painted: Counter[str] = Counter()
+    original = StylesCache.render_line
+
+    def counted(self: StylesCache, styles, *args: object):  # noqa: ANN001, ANN202
+        node = styles.node
+        painted[getattr(node, "ticker", type(node).__name__)] += 1
+        return original(self, styles, *args)
+
+    monkeypatch.setattr(StylesCache, "render_line", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left")  # both looks of MSFT and AMZN painted once
+        await pilot.pause()
+        painted.clear()
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert painted["MSFT"] == painted["AMZN"] == 0
+
+
+async def test_a_card_painted_from_memory_shows_what_textual_would_paint(
+        make_test_app) -> None:
+    """The kept looks follow what the lines are made of: the focus, the style rules (a new
+    theme, a border set on the card itself), new figures under the same titles."""
+    from dataclasses import replace
+
+    from textual.widget import Widget
+
+    def fresh(card: TickerCard) -> list[str]:
+        card._styles_cache.clear()
+        card._set_dirty()
+        return [repr(list(strip)) for strip in Widget.render_lines(card, card.size.region)]
+
+    def kept(card: TickerCard) -> list[str]:
+        return [repr(list(strip)) for strip in card.render_lines(card.size.region)]
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        msft, amzn = app.screen.query(TickerCard)[:2]
+        assert kept(msft) == fresh(msft) and kept(amzn) == fresh(amzn)
+        before = kept(msft)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert kept(msft) != before
+        assert kept(msft) == fresh(msft) and kept(amzn) == fresh(amzn)
+        before = kept(msft)
+        msft.styles.border = ("heavy", "red")  # only the border: no background, no text
+        await pilot.pause()
+        assert kept(msft) == fresh(msft) != before
+        msft.styles.border = None
+        await pilot.pause()
+        before, size = kept(msft), msft.size
+        msft.summary = replace(msft.summary, thesis_lines=(  # as many rows: the same size
+            "Another thesis, long enough to fill the two lines a card gives it and more. " * 3,))
+        await pilot.pause()
+        assert msft.size == size
+        assert kept(msft) == fresh(msft) != before
+
+
+
 @pytest.fixture
 def nested_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The depth of every layout of the screen: a widget that asks its size while being laid

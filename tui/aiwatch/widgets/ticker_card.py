@@ -6,12 +6,13 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import chain, islice
+from operator import itemgetter
 
 from rich.console import Console, Group
 from rich.segment import Segment
 from rich.text import Text
 from textual.app import RenderResult
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -43,6 +44,7 @@ from aiwatch.widgets.format import (
 )
 
 THESIS_LINES = 2
+LOOKS = 4  # painted looks kept per card: focused and not, a crop or two of each
 _WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
 def check_mark(passed: bool | None) -> tuple[str, str]:
     """✔ ✘ ? and their colours (read when drawn: they follow the theme)."""
@@ -241,6 +243,7 @@ class TickerCard(Widget, can_focus=True):
         self.border_title = ticker
         self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
         self._badge = ""
+        self._looks: list[tuple[tuple[object, ...], list[Strip]]] = []
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -266,6 +269,31 @@ class TickerCard(Widget, can_focus=True):
                                         self.now))
         if badge != self._badge:  # setting it repaints, even to the same text
             self._badge = self.border_subtitle = badge
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The card's painted lines (borders, title, content) kept per look: a focus move
+        toggles a card between two looks, and Textual paints each line afresh on every change
+        (~2.5 ms a card), so a look seen before is painted from memory."""
+        if self.text_selection is not None:  # a mouse selection: drawn afresh, never kept
+            return super().render_lines(crop)
+        key = (crop, *self._look())
+        for seen, strips in self._looks:  # compared, not hashed: hashing a summary costs more
+            if seen == key:
+                return strips
+        strips = super().render_lines(crop)
+        self._looks = [*self._looks[1 - LOOKS:], (key, strips)]
+        return strips
+
+    def _look(self) -> tuple[object, ...]:
+        """Everything the painted lines are made of: what the card shows, its size and titles,
+        its computed style rules and what it inherits (background, text style), the line
+        filters and the ANSI theme."""
+        app = self.app
+        rules = self.styles.get_rules()
+        return (self._key(), self.size, self.border_title, self.border_subtitle,
+                tuple(sorted(rules.items(), key=itemgetter(0))), self.background_colors,
+                self.visual_style, self.opacity, tuple(self.get_line_filters()),
+                app.ansi_theme, app.native_ansi_color)
 
     def render(self) -> RenderResult:
         if self.summary is None:
