@@ -6,7 +6,6 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 from itertools import chain, islice
-from operator import itemgetter
 
 from rich.console import Console, Group
 from rich.segment import Segment
@@ -244,6 +243,7 @@ class TickerCard(Widget, can_focus=True):
         self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
         self._badge = ""
         self._looks: list[tuple[tuple[object, ...], list[Strip]]] = []
+        self._key_memo: tuple[object, object, object, tuple[object, ...]] = (0, 0, 0, ())
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -286,14 +286,14 @@ class TickerCard(Widget, can_focus=True):
 
     def _look(self) -> tuple[object, ...]:
         """Everything the painted lines are made of: what the card shows, its size and titles,
-        its computed style rules and what it inherits (background, text style), the line
-        filters and the ANSI theme."""
-        app = self.app
-        rules = self.styles.get_rules()
-        return (self._key(), self.size, self.border_title, self.border_subtitle,
-                tuple(sorted(rules.items(), key=itemgetter(0))), self.background_colors,
-                self.visual_style, self.opacity, tuple(self.get_line_filters()),
-                app.ansi_theme, app.native_ansi_color)
+        its style rules, what it inherits (the card's and its parent's visual styles, which
+        Textual composes from the ancestors' backgrounds and text), the line filters and the
+        theme. Worked out on every paint of every card on screen, so kept cheap (~15 µs)."""
+        app, parent = self.app, self.parent
+        return (self._key(), self.outer_size, self.border_title, self.border_subtitle,
+                self.styles.get_rules(), self.visual_style,  # a new dict, compared by content
+                parent.visual_style if isinstance(parent, Widget) else None, self.opacity,
+                tuple(self.get_line_filters()), app.theme, app.ansi_color)
 
     def render(self) -> RenderResult:
         if self.summary is None:
@@ -309,13 +309,20 @@ class TickerCard(Widget, can_focus=True):
 
     def _key(self) -> tuple[object, ...]:
         """What the card's rows are built from: the summary, the texts it shows from the
-        time (not the time itself, which moves on every apply), and the palette."""
-        s = self.summary
-        if s is None or self.now is None:
-            return (s, C.version)
-        origin = s.view.fundamentals.origin if s.view.fundamentals else None
-        return (s, _day_names(s.price_day, self.now), provenance(origin, self.now, short=True),
-                C.version)
+        time (not the time itself, which moves on every apply), and the palette. Worked out
+        again only for another summary, time or palette (each paint asks)."""
+        s, now = self.summary, self.now
+        memo = self._key_memo
+        if memo[0] is s and memo[1] is now and memo[2] == C.version:
+            return memo[3]
+        if s is None or now is None:
+            key: tuple[object, ...] = (s, C.version)
+        else:
+            origin = s.view.fundamentals.origin if s.view.fundamentals else None
+            key = (s, _day_names(s.price_day, now), provenance(origin, now, short=True),
+                   C.version)
+        self._key_memo = (s, now, C.version, key)
+        return key
 
     def _built(self, width: int) -> tuple[int, Painted]:
         """The card's rows, and how many: built once per summary, shown times and width
