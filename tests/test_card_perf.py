@@ -137,21 +137,63 @@ async def test_a_look_seen_before_is_painted_from_memory(
         assert painted["MSFT"] == painted["AMZN"] == 0
 
 
+async def test_a_card_scrolled_part_way_out_of_view_is_cut_from_its_painted_look(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A focus move that scrolls paints only the card it focuses: the cards that move part way
+    out of view, or further into it, were painted whole before."""
+    from textual._styles_cache import StylesCache
+
+    painted: Counter[str] = Counter()
+    original = StylesCache.render_line
+
+    def counted(self: StylesCache, styles, *args: object):  # noqa: ANN001, ANN202
+        painted[getattr(styles.node, "ticker", "")] += 1
+        return original(self, styles, *args)
+
+    write_tickers(MANY)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await all_cards_built(app, pilot)
+        body = app.screen.query_one("#body")
+        cards = list(app.screen.query(TickerCard))
+        below = next(i for i, card in enumerate(cards) if card.region.bottom > body.region.bottom)
+        first = cards[below]  # the first card below the view, or part way
+        await pilot.press(*["right"] * (below - 1))
+        await pilot.pause()
+        assert body.scroll_y == 0
+        seen = {card.ticker for card in cards if card.region.overlaps(body.region)}
+        monkeypatch.setattr(StylesCache, "render_line", counted)
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.focused is first
+        assert body.scroll_y > 0
+        assert cards[0].region.y < body.region.y < cards[0].region.bottom  # part way out
+        assert painted[first.ticker] == first.outer_size.height
+        assert not set(painted) & (seen - {first.ticker})
+
+
 async def test_a_card_painted_from_memory_shows_what_textual_would_paint(
         make_test_app) -> None:
     """The kept looks follow what the lines are made of: the focus, the style rules (a new
     theme, a border set on the card itself), new figures under the same titles."""
     from dataclasses import replace
 
+    from textual.geometry import Region
     from textual.widget import Widget
+
+    def crops(card: TickerCard) -> list[Region]:
+        """The whole card, a band of its lines (scrolled part way out) and a column cut."""
+        width, height = card.outer_size
+        return [Region(0, 0, width, height), Region(0, 3, width, 5), Region(2, 1, 9, height - 1)]
 
     def fresh(card: TickerCard) -> list[str]:
         card._styles_cache.clear()
         card._set_dirty()
-        return [repr(list(strip)) for strip in Widget.render_lines(card, card.size.region)]
+        return [repr(list(strip)) for crop in crops(card)
+                for strip in Widget.render_lines(card, crop)]
 
     def kept(card: TickerCard) -> list[str]:
-        return [repr(list(strip)) for strip in card.render_lines(card.size.region)]
+        return [repr(list(strip)) for crop in crops(card) for strip in card.render_lines(crop)]
 
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:

@@ -43,7 +43,7 @@ from aiwatch.widgets.format import (
 )
 
 THESIS_LINES = 2
-LOOKS = 4  # painted looks kept per card: focused and not, a crop or two of each
+LOOKS = 3  # painted looks kept per card: focused, not, and one more (the one before)
 _WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
 def check_mark(passed: bool | None) -> tuple[str, str]:
     """✔ ✘ ? and their colours (read when drawn: they follow the theme)."""
@@ -271,18 +271,22 @@ class TickerCard(Widget, can_focus=True):
             self._badge = self.border_subtitle = badge
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The card's painted lines (borders, title, content) kept per look: a focus move
-        toggles a card between two looks, and Textual paints each line afresh on every change
-        (~2.5 ms a card), so a look seen before is painted from memory."""
+        """The card's painted lines (borders, title, content) kept per look, whole: a focus
+        move toggles a card between two looks and a scroll shows another part of it, and
+        Textual paints every line afresh on each focus change (~2.5 ms a card), so a look seen
+        before is cut from memory."""
         if self.text_selection is not None:  # a mouse selection: drawn afresh, never kept
             return super().render_lines(crop)
-        key = (crop, *self._look())
-        for seen, strips in self._looks:  # compared, not hashed: hashing a summary costs more
-            if seen == key:
-                return strips
-        strips = super().render_lines(crop)
-        self._looks = [*self._looks[1 - LOOKS:], (key, strips)]
-        return strips
+        width, height = self.outer_size
+        key = self._look()  # compared, not hashed: hashing a summary costs more
+        whole = next((strips for seen, strips in self._looks if seen == key), None)
+        if whole is None:
+            whole = super().render_lines(Region(0, 0, width, height))
+            self._looks = [*self._looks[1 - LOOKS:], (key, whole)]
+        lines = whole[crop.y:crop.bottom]
+        if crop.column_span != (0, width):
+            lines = [strip.crop(crop.x, crop.right) for strip in lines]
+        return lines
 
     def _look(self) -> tuple[object, ...]:
         """Everything the painted lines are made of: what the card shows, its size and titles,
