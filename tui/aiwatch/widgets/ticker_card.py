@@ -193,7 +193,8 @@ class Painted(RichVisual):
     def render_strips(self, width: int, height: int | None, style: Style,
                       options: RenderOptions) -> list[Strip]:
         rich_style = style.rich_style
-        if options.selection is not None or not rich_style:  # a mouse selection: drawn afresh
+        if options.selection is not None or not rich_style:  # a mouse selection (drawn
+            # afresh, never kept), or no style to restyle with: Rich's own way
             return super().render_strips(width, height, style, options)
         key = (width, height, style)
         if key not in self._strips:
