@@ -65,6 +65,162 @@ async def test_a_card_focused_again_paints_from_memory(
         assert drawn["MSFT"] == drawn["AMZN"] == 0
 
 
+async def test_a_new_look_of_a_card_restyles_its_rows_without_rich_laying_them_out(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Focus changes only a card's style: the rows Rich laid out for the other look are
+    restyled (Rich's wrap and layout cost ~4 ms a card)."""
+    from rich.text import Text
+
+    wrapped: list[str] = []
+    original = Text.wrap
+
+    def counted(self: Text, *args: object, **kwargs: object):  # noqa: ANN202
+        wrapped.append(self.plain)
+        return original(self, *args, **kwargs)
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(Text, "wrap", counted)
+        await pilot.press("right")  # MSFT seen focused, AMZN unfocused: each gets its other look
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert wrapped == []
+
+
+async def test_restyled_rows_are_the_segments_rich_would_draw(make_test_app) -> None:
+    """The restyled rows, and those that skip Rich's wrap because they fit, are segment for
+    segment what Textual's RichVisual draws, at every width and in both looks."""
+    from textual.color import Color
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        compared = 0
+        for card in app.screen.query(TickerCard):
+            for width in (20, 26, 33, 38, 77):
+                painted = card._built(width)[1]
+                for style in (card.visual_style, Style(Color(10, 20, 30), bold=True)):
+                    options = RenderOptions(card._get_style, card.styles, None, None)
+                    ours = painted.render_strips(width, None, style, options)
+                    rich = RichVisual.render_strips(painted, width, None, style, options)
+                    assert [list(strip) for strip in ours] == [list(strip) for strip in rich]
+                    compared += 1
+        assert compared == 40
+
+
+async def test_a_look_seen_before_is_painted_from_memory(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back and forth between two cards, neither is painted line by line again (Textual
+    paints every line of a card afresh on each focus change, ~2.5 ms a card)."""
+    from textual._styles_cache import StylesCache
+
+    painted: Counter[str] = Counter()
+    original = StylesCache.render_line
+
+    def counted(self: StylesCache, styles, *args: object):  # noqa: ANN001, ANN202
+        node = styles.node
+        painted[getattr(node, "ticker", type(node).__name__)] += 1
+        return original(self, styles, *args)
+
+    monkeypatch.setattr(StylesCache, "render_line", counted)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left")  # both looks of MSFT and AMZN painted once
+        await pilot.pause()
+        painted.clear()
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        assert app.screen.focused.ticker == "AMZN"
+        assert painted["MSFT"] == painted["AMZN"] == 0
+
+
+async def test_a_card_scrolled_part_way_out_of_view_is_cut_from_its_painted_look(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A focus move that scrolls paints only the card it focuses: the cards that move part way
+    out of view, or further into it, were painted whole before."""
+    from textual._styles_cache import StylesCache
+
+    painted: Counter[str] = Counter()
+    original = StylesCache.render_line
+
+    def counted(self: StylesCache, styles, *args: object):  # noqa: ANN001, ANN202
+        painted[getattr(styles.node, "ticker", "")] += 1
+        return original(self, styles, *args)
+
+    write_tickers(MANY)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await all_cards_built(app, pilot)
+        body = app.screen.query_one("#body")
+        cards = list(app.screen.query(TickerCard))
+        below = next(i for i, card in enumerate(cards) if card.region.bottom > body.region.bottom)
+        first = cards[below]  # the first card below the view, or part way
+        await pilot.press(*["right"] * (below - 1))
+        await pilot.pause()
+        assert body.scroll_y == 0
+        seen = {card.ticker for card in cards if card.region.overlaps(body.region)}
+        monkeypatch.setattr(StylesCache, "render_line", counted)
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.focused is first
+        assert body.scroll_y > 0
+        assert cards[0].region.y < body.region.y < cards[0].region.bottom  # part way out
+        assert painted[first.ticker] == first.outer_size.height
+        assert not set(painted) & (seen - {first.ticker})
+
+
+async def test_a_card_painted_from_memory_shows_what_textual_would_paint(
+        make_test_app) -> None:
+    """The kept looks follow what the lines are made of: the focus, the style rules (a new
+    theme, a border set on the card itself), new figures under the same titles."""
+    from dataclasses import replace
+
+    from textual.geometry import Region
+    from textual.widget import Widget
+
+    def crops(card: TickerCard) -> list[Region]:
+        """The whole card, a band of its lines (scrolled part way out) and a column cut."""
+        width, height = card.outer_size
+        return [Region(0, 0, width, height), Region(0, 3, width, 5), Region(2, 1, 9, height - 1)]
+
+    def fresh(card: TickerCard) -> list[str]:
+        card._styles_cache.clear()
+        card._set_dirty()
+        return [repr(list(strip)) for crop in crops(card)
+                for strip in Widget.render_lines(card, crop)]
+
+    def kept(card: TickerCard) -> list[str]:
+        return [repr(list(strip)) for crop in crops(card) for strip in card.render_lines(crop)]
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("right", "left", "right")
+        await pilot.pause()
+        msft, amzn = app.screen.query(TickerCard)[:2]
+        assert kept(msft) == fresh(msft) and kept(amzn) == fresh(amzn)
+        before = kept(msft)
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        assert kept(msft) != before
+        assert kept(msft) == fresh(msft) and kept(amzn) == fresh(amzn)
+        before = kept(msft)
+        msft.styles.border = ("heavy", "red")  # only the border: no background, no text
+        await pilot.pause()
+        assert kept(msft) == fresh(msft) != before
+        msft.styles.border = None
+        await pilot.pause()
+        before, size = kept(msft), msft.size
+        msft.summary = replace(msft.summary, thesis_lines=(  # as many rows: the same size
+            "Another thesis, long enough to fill the two lines a card gives it and more. " * 3,))
+        await pilot.pause()
+        assert msft.size == size
+        assert kept(msft) == fresh(msft) != before
+
+
 
 @pytest.fixture
 def nested_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:

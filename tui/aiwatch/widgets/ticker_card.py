@@ -5,12 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import RenderResult
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -48,6 +50,7 @@ THESIS_LINES = 2
 # warning of quarters reported since (plus the cloud row of a company with a cloud segment)
 EARNINGS_ROWS = 6
 PRICE_ROWS = 3  # price and day change, the 3-month sparkline, the 52-week range
+LOOKS = 3  # painted looks kept per card: focused, not, and one more (the one before)
 _WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
 def check_mark(passed: bool | None) -> tuple[str, str]:
     """✔ ✘ ? and their colours (read when drawn: they follow the theme)."""
@@ -184,21 +187,50 @@ def ads_line(comparison: AdsComparison, width: int) -> Text:
 
 
 class Painted(RichVisual):
-    """The card's rows as strips, kept per width, height and style: a focus move changes only
-    the style, so after the first visit both looks paint from memory instead of Rich."""
+    """The card's rows as strips, kept per width, height and style. Rich lays the rows out once
+    per size; each style (a focus move changes only that) restyles those segments as Textual's
+    own post_render would, instead of Rich laying them out again (~4 ms a card)."""
 
-    def __init__(self, widget: Widget, renderable: RenderableType) -> None:
-        super().__init__(widget, renderable)
+    def __init__(self, widget: Widget, rows: list[Text]) -> None:
+        super().__init__(widget, Group(*rows))
+        self._rows = rows
+        self._lines: dict[tuple[int, int | None], list[list[Segment]]] = {}
         self._strips: dict[tuple[int, int | None, Style], list[Strip]] = {}
 
     def render_strips(self, width: int, height: int | None, style: Style,
                       options: RenderOptions) -> list[Strip]:
-        if options.selection is not None:  # a mouse selection: drawn afresh, never kept
+        rich_style = style.rich_style
+        if options.selection is not None or not rich_style:  # a mouse selection (drawn
+            # afresh, never kept), or no style to restyle with: Rich's own way
             return super().render_strips(width, height, style, options)
         key = (width, height, style)
         if key not in self._strips:
-            self._strips[key] = super().render_strips(width, height, style, options)
+            add = rich_style.__add__
+            self._strips[key] = [Strip([Segment(text, add(s), None) for text, s, _ in line])
+                                 for line in self._laid_out(width, height)]
         return self._strips[key]
+
+    def _laid_out(self, width: int, height: int | None) -> list[list[Segment]]:
+        """The rows cut into lines of segments, unstyled, as RichVisual has Rich render them.
+        A row that already fits (most: the card wraps its own rows) skips Rich's wrapping."""
+        if (width, height) not in self._lines:
+            app = self._widget.app
+            options = app.console_options.update(highlight=False, width=width, height=height)
+            segments = chain.from_iterable(
+                Text("\n").join([row]).render(app.console, end=row.end)
+                if _fits(row, width, options.justify) else app.console.render(row, options)
+                for row in self._rows)
+            self._lines[width, height] = list(islice(Segment.split_and_crop_lines(
+                segments, width, include_new_lines=False, pad=False), height))
+        return self._lines[width, height]
+
+
+def _fits(row: Text, width: int, justify: str | None) -> bool:
+    """Whether Rich's wrap would hand the row back unchanged: one line of no tabs within the
+    width, justified as is."""
+    plain = row.plain
+    return ("\n" not in plain and "\t" not in plain and row.cell_len <= width
+            and (row.justify or justify) in (None, "default"))
 
 
 class TickerCard(Widget, can_focus=True):
@@ -218,11 +250,15 @@ class TickerCard(Widget, can_focus=True):
 
     def __init__(self, ticker: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="card")
+        self.set_reactive(TickerCard.auto_links, False)  # no links on a card: none to restyle
         self.ticker = ticker
         self.border_title = ticker
         self._cache: tuple[object, dict[int, tuple[int, Painted]]] = (None, {})
         self._badge = ""
         self._floor = (0, 0)  # width, and the rows the card keeps at it while a refresh runs
+        self._looks: list[tuple[tuple[object, ...], list[Strip]]] = []
+        self._key_memo: tuple[object, object, object, bool, tuple[object, ...]] = (
+            0, 0, 0, False, ())
 
     def watch_summary(self, summary: TickerSummary | None) -> None:
         if summary is None:
@@ -274,6 +310,35 @@ class TickerCard(Widget, can_focus=True):
         if badge != self._badge:  # setting it repaints, even to the same text
             self._badge = self.border_subtitle = badge
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The card's painted lines (borders, title, content) kept per look, whole: a focus
+        move toggles a card between two looks and a scroll shows another part of it, and
+        Textual paints every line afresh on each focus change (~2.5 ms a card), so a look seen
+        before is cut from memory."""
+        if self.text_selection is not None:  # a mouse selection: drawn afresh, never kept
+            return super().render_lines(crop)
+        width, height = self.outer_size
+        key = self._look()  # compared, not hashed: hashing a summary costs more
+        whole = next((strips for seen, strips in self._looks if seen == key), None)
+        if whole is None:
+            whole = super().render_lines(Region(0, 0, width, height))
+            self._looks = [*self._looks[1 - LOOKS:], (key, whole)]
+        lines = whole[crop.y:crop.bottom]
+        if crop.column_span != (0, width):
+            lines = [strip.crop(crop.x, crop.right) for strip in lines]
+        return lines
+
+    def _look(self) -> tuple[object, ...]:
+        """Everything the painted lines are made of: what the card shows, its size and titles,
+        its style rules, what it inherits (the card's and its parent's visual styles, which
+        Textual composes from the ancestors' backgrounds and text), the line filters and the
+        theme. Worked out on every paint of every card on screen, so kept cheap (~15 µs)."""
+        app, parent = self.app, self.parent
+        return (self._key(), self.outer_size, self.border_title, self.border_subtitle,
+                self.styles.get_rules(), self.visual_style,  # a new dict, compared by content
+                parent.visual_style if isinstance(parent, Widget) else None, self.opacity,
+                tuple(self.get_line_filters()), app.theme, app.ansi_color)
+
     def render(self) -> RenderResult:
         if self.summary is None:
             return Text("loading…", style=C.muted)
@@ -290,13 +355,20 @@ class TickerCard(Widget, can_focus=True):
     def _key(self) -> tuple[object, ...]:
         """What the card's rows are built from: the summary, the texts it shows from the
         time (not the time itself, which moves on every apply), the palette and whether it
-        holds places for parts a refresh has yet to bring."""
-        s = self.summary
-        if s is None or self.now is None:
-            return (s, C.version, self._holds_places())
-        origin = s.view.fundamentals.origin if s.view.fundamentals else None
-        return (s, _day_names(s.price_day, self.now), provenance(origin, self.now, short=True),
-                C.version, self._holds_places())
+        holds places for parts a refresh has yet to bring. Worked out again only for another
+        summary, time, palette or refresh state (each paint asks)."""
+        s, now, awaiting = self.summary, self.now, self.awaiting
+        memo = self._key_memo
+        if memo[0] is s and memo[1] is now and memo[2] == C.version and memo[3] == awaiting:
+            return memo[4]
+        if s is None or now is None:
+            key: tuple[object, ...] = (s, C.version, self._holds_places())
+        else:
+            origin = s.view.fundamentals.origin if s.view.fundamentals else None
+            key = (s, _day_names(s.price_day, now), provenance(origin, now, short=True),
+                   C.version, self._holds_places())
+        self._key_memo = (s, now, C.version, awaiting, key)
+        return key
 
     def _holds_places(self) -> bool:
         """A refresh is under way and the card lacks a price or earnings it may still bring
@@ -318,7 +390,7 @@ class TickerCard(Widget, can_focus=True):
             lines = [*self._price(summary, width), *self._holding(summary, width),
                      *self._earnings(summary, width), *self._thesis(summary, width)]
             rows = [row for line in lines for row in rows_of(line, width)]
-            built = self._cache[1][width] = (len(rows), Painted(self, Group(*rows)))
+            built = self._cache[1][width] = (len(rows), Painted(self, rows))
         return built
 
     def _price(self, s: TickerSummary, width: int) -> list[Text]:
