@@ -376,3 +376,39 @@ def test_each_ticker_lands_as_it_comes_prices_before_fundamentals(
     assert sorted(seen_at_gate[0]) == sorted((t, "prices") for t in TICKERS)
     assert sorted(events) == sorted([*((t, "prices") for t in TICKERS),
                                      *((t, "fundamentals") for t in TICKERS)])
+
+
+def test_the_pool_asks_workers_side_by_side_and_no_more(
+        cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
+    """Charts and fundamentals of 24 tickers, each answer 20 ms late: exactly WORKERS data
+    requests are in flight at the peak, for charts and for fundamentals alike."""
+    import threading
+    import time
+
+    from aiwatch.refresh import WORKERS
+
+    many = [f"{t}{n}" for n in range(6) for t in TICKERS]
+    for name in many:
+        fake_yahoo.alias[name] = name[:-1]
+    lock, flying, peak = threading.Lock(), Counter[str](), Counter[str]()
+    real = fake_yahoo.request
+
+    def late(method: str, url: str, *args: object, **kwargs: object) -> object:
+        kind = next((k for k in ("/v8/finance/chart/", "/quoteSummary/") if k in url), "")
+        if not kind:
+            return real(method, url, *args, **kwargs)
+        with lock:
+            flying[kind] += 1
+            peak[kind] = max(peak[kind], flying[kind])
+        time.sleep(0.02)
+        try:
+            return real(method, url, *args, **kwargs)
+        finally:
+            with lock:
+                flying[kind] -= 1
+
+    fake_yahoo.request = late  # type: ignore[method-assign]
+    outcome = refresher(cache, fake_yahoo, clock, tmp_home).refresh(many)
+
+    assert (outcome.message, dict(outcome.errors)) == ("", {})
+    assert peak == {"/v8/finance/chart/": WORKERS, "/quoteSummary/": WORKERS}
