@@ -192,7 +192,9 @@ async def test_the_app_paints_the_snapshot_with_a_locked_cache(
             assert app.summaries["MSFT"].figures.quote.origin.kind is Provenance.SNAPSHOT
     finally:
         other.close()
-    assert took < 3  # was 5.5 s of busy timeout before the first paint
+    # The busy timeout was 5.5 s before the first paint; an app start alone has taken 3 s on
+    # a loaded 2-core machine, so the bound sits between the two
+    assert took < 5
     assert not list(cache_file.parent.glob("*.corrupt-*"))
 
 
