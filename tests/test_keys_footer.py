@@ -115,6 +115,10 @@ async def test_the_key_under_the_mouse_is_highlighted(make_test_app) -> None:  #
         hovered = footer.render()
         assert hovered.get_style_at_offset(app.console, x + 4).bgcolor != before.bgcolor
         assert hovered.get_style_at_offset(app.console, x - 2).bgcolor == before.bgcolor
+        assert footer.tooltip is None  # the screen's keys have none
+        await pilot.hover(KeysFooter, offset=(footer.size.width - 3, 0))
+        await pilot.pause()
+        assert footer.tooltip == "Commands"  # as the palette's FooterKey had
         await pilot.hover(KeysFooter, offset=(x - 2, 0))  # on "q Quit"
         await pilot.pause()
         assert footer.render().get_style_at_offset(app.console, x + 4) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -114,12 +115,12 @@ class KeysFooter(Widget, can_focus=False):
             self._shown = shown_keys(self.screen)
         places, x = [], 0
         for key in self._shown.keys:
-            width = len(key.display) + len(key.description) + 3  # " key " "label "
+            width = cell_len(key.display) + cell_len(key.description) + 3  # " key " "label "
             places.append((x, x + width, key))
             x += width
         palette, width = self._shown.palette, self.size.width
         if palette and width >= PALETTE_KEY_FROM:
-            start = width - len(palette.display) - len(palette.description) - 3
+            start = width - cell_len(palette.display) - cell_len(palette.description) - 3
             places = [(a, min(b, start), key) for a, b, key in places if a < start]
             places.append((start, width, palette))
         return places
@@ -192,7 +193,7 @@ class KeysFooter(Widget, can_focus=False):
         key = self._key_at(event.x)
         if key is not self._hover:
             self._hover = key
-            self.tooltip = key.tooltip if key else None
+            self.tooltip = (key.tooltip or None) if key else None  # "": none, not an empty box
             self.refresh()
 
     def on_leave(self, event: events.Leave) -> None:
