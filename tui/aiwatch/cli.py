@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiwatch import locations
 from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
-from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
+from aiwatch.refresh import FetchEvent, Refresher
 from aiwatch.store.cache import Cache
 from aiwatch.store.config import (
     load_config,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from curl_cffi.requests import Session
 
     from aiwatch.app import AiwatchApp
+    from aiwatch.refresh_run import RefreshOutcome
 
 
 def package_version() -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shlex
 import stat
 import time
 from collections.abc import Callable, Mapping
@@ -67,6 +66,8 @@ class SaveResult:
 
 def editor_command(env: Mapping[str, str], path: Path) -> list[str] | None:
     """The user's editor ($VISUAL, then $EDITOR, which may carry flags) on `path`."""
+    import shlex  # only when an editor is started: start-up does not load it
+
     for name in ("VISUAL", "EDITOR"):
         value = env.get(name, "").strip()
         if value:
