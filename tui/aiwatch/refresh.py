@@ -41,7 +41,7 @@ BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
 P = TypeVar("P", PriceHistory, Quote, Fundamentals)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Ttl:
     """How long fetched data counts as fresh."""
 
@@ -50,7 +50,7 @@ class Ttl:
     fundamentals: timedelta = timedelta(hours=24)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CachedData:
     """What the cache holds for one ticker (each part None when it holds none)."""
 
@@ -59,7 +59,7 @@ class CachedData:
     fundamentals: Fundamentals | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FetchEvent:
     """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
     or "fundamentals"; "fx" for an FX pair's quote, cached as a quote under the pair's

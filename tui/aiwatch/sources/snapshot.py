@@ -35,7 +35,7 @@ from aiwatch.model import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Snapshot:
     """Everything bundled, indexed by ticker."""
 

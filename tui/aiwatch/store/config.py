@@ -98,7 +98,7 @@ tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]
 """
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Lists:
     """The named watchlists as read, in file order, and the one chosen with `list = "..."`."""
 
@@ -113,7 +113,7 @@ class Lists:
         return next((tickers for n, tickers in self.named if n == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Lot:
     """One purchase: how many, at what unit cost, when, in which currency (None: the
     symbol's own, as Yahoo quotes it)."""
@@ -124,7 +124,7 @@ class Lot:
     currency: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Positions:
     """The lots per symbol, symbols in file order."""
 
@@ -138,8 +138,10 @@ class Positions:
         return next((lots for s, lots in self.lots if s == symbol), ())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Config:
+    """The settings as read, defaults where the file has none or a bad value."""
+
     tickers: tuple[str, ...] = DEFAULT_TICKERS  # what the app shows: the active list's symbols
     refresh_minutes: float = DEFAULT_REFRESH_MINUTES
     lists: Lists = Lists()

@@ -44,7 +44,7 @@ BREAK_NAMES = {"\r": "CR", "\v": "vertical tab", "\f": "form feed", "\x85": "NEL
                "\u2028": "U+2028", "\u2029": "U+2029"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Note:
     """A note's text and the file version it was read from (None: no file yet).
 
@@ -58,8 +58,10 @@ class Note:
     refusal: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SaveResult:
+    """The note as saved, and where the other version went on a conflict."""
+
     note: Note
     conflict_path: Path | None = None  # where the other version went, if the file had changed
 
