@@ -10,7 +10,7 @@ import (~0.5 M instructions each; a missing docstring costs an `inspect.signatur
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 
@@ -229,12 +229,3 @@ class CheckResult:
     check: ThesisCheck
     actual: float | None
     passed: bool | None  # None: no data (or the line did not parse)
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class Thesis:
-    """A ticker's note: its Markdown text and the checks parsed out of it."""
-
-    ticker: str
-    text: str
-    checks: tuple[ThesisCheck, ...] = field(default=())
