@@ -101,13 +101,13 @@ def ticker_list(text: str) -> tuple[str, ...]:
     return tickers
 
 
-FX_PAIR = re.compile("[A-Z]{3}(?:[A-Z]{3})?=X")  # Yahoo's HKDUSD=X, or HKD=X (from USD)
+FX_PAIR = "[A-Z]{3}(?:[A-Z]{3})?=X"  # Yahoo's HKDUSD=X, or HKD=X (from USD); compiled on use
 
 
 def fx_list(text: str) -> tuple[str, ...]:
     """`--fx HKDUSD=X,EURUSD=X`: Yahoo's currency-pair symbols; anything else named."""
     pairs = tuple(dict.fromkeys(p.strip().upper() for p in text.split(",") if p.strip()))
-    bad = [p for p in pairs if not FX_PAIR.fullmatch(p)]
+    bad = [p for p in pairs if not re.fullmatch(FX_PAIR, p)]
     if bad:
         raise argparse.ArgumentTypeError(f"not currency pairs: {', '.join(map(repr, bad))}")
     return pairs

@@ -36,7 +36,7 @@ check: revenue_yoy > 0
 MAX_NOTE_BYTES = 1_000_000  # a bigger note froze the detail screen for minutes
 STALE_TEMP_SECONDS = 60  # a temp file this old belongs to a save that was killed
 # `.BABA.md.k3j9x0a1`: the temp name of a save (ours, and mkstemp's before it)
-TEMP_NAME = re.compile(r"\.(?P<note>[^/]+\.md)\.[a-z0-9_]{8}")
+TEMP_NAME = r"\.(?P<note>[^/]+\.md)\.[a-z0-9_]{8}"  # compiled on first use
 RECOVERED = ".recovered-"
 # line breaks the editor would turn into LF: CR alone, VT, FF, FS, GS, RS, NEL, LS, PS
 ODD_BREAK = re.compile(r"\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -177,7 +177,7 @@ class NotesStore:
         cutoff = time.time() - STALE_TEMP_SECONDS
         for entry in entries:
             try:
-                if (TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                if (re.fullmatch(TEMP_NAME, entry.name) and entry.is_file(follow_symlinks=False)
                         and entry.stat(follow_symlinks=False).st_mtime < cutoff):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))
