@@ -385,7 +385,7 @@ def test_the_pool_asks_workers_side_by_side_and_no_more(
     import threading
     import time
 
-    from aiwatch.refresh import WORKERS
+    from aiwatch.refresh_run import WORKERS
 
     many = [f"{t}{n}" for n in range(6) for t in TICKERS]
     for name in many:

@@ -24,14 +24,18 @@ TUI = str(Path(__file__).resolve().parent.parent / "tui")
 FAKE_FETCH = (sys.executable, str(Path(__file__).parent / "fake_fetch.py"))
 # Loaded only when first needed: other screens, the note editor's TextArea, the detail's chart
 # and table, the Yahoo modules (the fetch process's), the holidays package, the compare
-# screen's series (a sort by the month's return), the user's positions and FX (none here).
+# screen's series (a sort by the month's return), the user's positions and FX (none here),
+# the refresh run with its thread pool (the fetch process's), OpenSSL's hashes (only the
+# secrets module would load them), shlex (for $EDITOR) and the ADS comparison (BABA and 9988.HK
+# are not both listed here).
 NOT_AT_START = (
     "aiwatch.screens.detail", "aiwatch.screens.notes", "aiwatch.screens.help",
     "aiwatch.screens.sources", "aiwatch.widgets.price_chart", "aiwatch.widgets.earnings_table",
     "aiwatch.sources.yahoo", "aiwatch.sources.yahoo_wire", "aiwatch.sources.yahoo_map",
     "textual.widgets._text_area", "textual.widgets._data_table", "textual_plotext", "plotext",
     "holidays", "yfinance", "pandas", "curl_cffi", "aiwatch.compare", "aiwatch.positions",
-    "aiwatch.holdings",
+    "aiwatch.holdings", "aiwatch.refresh_run", "concurrent.futures.thread", "hashlib",
+    "_hashlib", "secrets", "shlex", "aiwatch.adr",
 )
 # Loaded once a refresh has ended (to find the checks it flipped), not for the first frame.
 NOT_AT_FIRST_FRAME = ("aiwatch.alerts", "aiwatch.desktop")

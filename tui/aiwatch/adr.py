@@ -33,14 +33,12 @@ from aiwatch.model import Quote, plausible_price
 if TYPE_CHECKING:  # the tables are handed in: positions is loaded only with holdings
     from aiwatch.positions import FxRate, FxTable
 
-ADS_SYMBOL = "BABA"
-ORDINARY_SYMBOL = "9988.HK"
 ORDINARY_SHARES_PER_ADS = 8
 SAME_WINDOW = datetime.timedelta(hours=16)
 MAX_APART = datetime.timedelta(days=7)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class AdsComparison:
     """The ADS against the Hong Kong line, with the as-of time of each input."""
 

@@ -27,7 +27,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from aiwatch.adr import ADS_SYMBOL, ORDINARY_SYMBOL
 from aiwatch.app_lists import ListActions
 from aiwatch.app_notes import NoteActions
 from aiwatch.commands import Command, bindings, keymap_problems, palette_entries
@@ -37,7 +36,7 @@ from aiwatch.list_editor import ListEditor
 from aiwatch.locations import display_path, user_paths
 from aiwatch.market import market_open
 from aiwatch.messages import EditSymbol, OpenDetail, OpenNote, RefreshFinished, TickerFetched
-from aiwatch.model import CloudShare, Origin, Provenance, TickerView
+from aiwatch.model import ADS_SYMBOL, ORDINARY_SYMBOL, CloudShare, Origin, Provenance, TickerView
 from aiwatch.race import build_race
 from aiwatch.refresh import CachedData, FetchEvent, Refresher
 from aiwatch.screens.watchlist import WatchlistScreen
@@ -74,7 +73,7 @@ APPLY_AT_ONCE = 4
 APPLY_NEXT = 0.02  # seconds
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Services:
     """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
     fixed clock."""

@@ -52,7 +52,7 @@ _BODY = re.compile(
     r"(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op><=|>=|==|!=|<|>)\s*"
     r"(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<pct>%?)"
 )
-_METRIC_LIKE = re.compile(r"[A-Za-z_]\w*\s*[<>=!]")
+_METRIC_LIKE = r"[A-Za-z_]\w*\s*[<>=!]"  # for hints only: compiled on first use
 _SEPARATORS = " \t-–—=;."
 _ABBREVIATIONS = {"chk"}
 
@@ -106,7 +106,7 @@ def _near_miss(word: str, after: str) -> str | None:
     misspelt = word in _ABBREVIATIONS or _one_edit(word, "check")
     if not body or not (misspelt or word == "check"):
         return None
-    if (colon and misspelt) or _METRIC_LIKE.match(body):
+    if (colon and misspelt) or re.match(_METRIC_LIKE, body):
         return f"not read as a check: did you mean 'check: {body}'?"
     return None
 

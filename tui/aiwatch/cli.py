@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiwatch import locations
 from aiwatch.fetcher import Fetcher, InProcessFetcher, SubprocessFetcher
-from aiwatch.refresh import FetchEvent, Refresher, RefreshOutcome
+from aiwatch.refresh import FetchEvent, Refresher
 from aiwatch.store.cache import Cache
 from aiwatch.store.config import (
     load_config,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from curl_cffi.requests import Session
 
     from aiwatch.app import AiwatchApp
+    from aiwatch.refresh_run import RefreshOutcome
 
 
 def package_version() -> str:
@@ -100,13 +101,13 @@ def ticker_list(text: str) -> tuple[str, ...]:
     return tickers
 
 
-FX_PAIR = re.compile("[A-Z]{3}(?:[A-Z]{3})?=X")  # Yahoo's HKDUSD=X, or HKD=X (from USD)
+FX_PAIR = "[A-Z]{3}(?:[A-Z]{3})?=X"  # Yahoo's HKDUSD=X, or HKD=X (from USD); compiled on use
 
 
 def fx_list(text: str) -> tuple[str, ...]:
     """`--fx HKDUSD=X,EURUSD=X`: Yahoo's currency-pair symbols; anything else named."""
     pairs = tuple(dict.fromkeys(p.strip().upper() for p in text.split(",") if p.strip()))
-    bad = [p for p in pairs if not FX_PAIR.fullmatch(p)]
+    bad = [p for p in pairs if not re.fullmatch(FX_PAIR, p)]
     if bad:
         raise argparse.ArgumentTypeError(f"not currency pairs: {', '.join(map(repr, bad))}")
     return pairs

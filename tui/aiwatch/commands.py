@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from textual.binding import Binding
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Command:
+    """One command: its keys, action, footer word, palette entry and help."""
+
     id: str  # "watchlist.compare": [keymap] rebinds by it
     keys: str  # "c" or "right,l"
     action: str  # the action on the screen (or "app.…")

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from aiwatch.adr import ADS_SYMBOL, ORDINARY_SYMBOL, AdsComparison, compare_ads
+from aiwatch.adr import AdsComparison, compare_ads
 from aiwatch.market import market_day
 from aiwatch.metrics import quote_from_history
-from aiwatch.model import Quote, TickerView
+from aiwatch.model import ADS_SYMBOL, ORDINARY_SYMBOL, Quote, TickerView
 from aiwatch.positions import (
     FxTable,
     Lot,

@@ -22,7 +22,7 @@ def _config_edit():  # noqa: ANN202 - the module, loaded on the first edit (toml
     return config_edit
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Removed:
     """What `u` puts back: the symbol, where it was, and in which list."""
 

@@ -60,7 +60,7 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Growth:
     """A year-on-year rate, and whether we computed it (the source stated none)."""
 
@@ -142,8 +142,10 @@ def segment_for(
     return max(rows, key=lambda s: s.quarter_end, default=None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Range52:
+    """The 52-week low and high of the closes, and where the price sits between them."""
+
     low: float
     high: float
     position: float  # 0 at the low, 1 at the high
@@ -230,7 +232,7 @@ def quote_from_history(history: PriceHistory) -> Quote | None:
                  history.origin)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Figures:
     """Everything a card shows for one ticker, computed once from its view."""
 

@@ -1,12 +1,16 @@
 """The objects aiwatch shows: frozen values, with where each came from.
 
 Nothing here imports Textual, Rich, pandas or yfinance: sources build these, widgets render them.
+
+The dataclasses the first frame loads (here and in the modules it imports) are `repr=False` and
+have docstrings: nothing shows their repr, and Python 3.11 compiles every generated method at
+import (~0.5 M instructions each; a missing docstring costs an `inspect.signature`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 
@@ -14,6 +18,10 @@ from enum import Enum
 # ±1e308 or inf would break every scale it is drawn on.
 MAX_PRICE = 1e7
 EQUITY = "EQUITY"  # Yahoo's instrument type of a company's shares: the one with earnings
+# BABA's ADS and the Hong Kong line it stands for (adr.py compares them): here, not in adr.py,
+# so the app can ask whether both are listed without loading the comparison.
+ADS_SYMBOL = "BABA"
+ORDINARY_SYMBOL = "9988.HK"
 
 
 def plausible_price(value: float | None) -> bool:
@@ -29,7 +37,7 @@ class Provenance(Enum):
     SNAPSHOT = "snapshot"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Origin:
     """Provenance plus the moment the figure was true (fetch time, or snapshot as-of)."""
 
@@ -43,7 +51,7 @@ class Origin:
         return self
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class PriceHistory:
     """Daily closes, oldest first."""
 
@@ -59,7 +67,7 @@ class PriceHistory:
         return self.dates[-1] if self.dates else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Quote:
     """The latest price and the close it is compared with.
 
@@ -85,7 +93,7 @@ class Quote:
     extended_session: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class EarningsQuarter:
     """One reported quarter. Amounts in `currency`; EPS in `eps_currency` (they differ: Alibaba
     reports in RMB, and the snapshot quotes its EPS per ADS in USD), on the `eps_basis` its
@@ -109,7 +117,7 @@ class EarningsQuarter:
     notes: str = ""  # the source's own remarks, e.g. one-off gains inside the EPS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CloudSegment:
     """Cloud-segment revenue for one quarter (revenue may be missing: growth-only rows)."""
 
@@ -135,7 +143,7 @@ PROVIDER_ALIASES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CloudShare:
     """One analyst firm's share figure for one provider, region and period."""
 
@@ -149,7 +157,7 @@ class CloudShare:
     market_definition: str = ""  # what the firm counts as the market
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class NextEarnings:
     """The next report: one confirmed date, or an estimate that may be a window
     (Yahoo gives two dates while the company has not announced one)."""
@@ -161,7 +169,7 @@ class NextEarnings:
     latest: date | None = None  # the window's last day, when the estimate is a window
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Company:
     """Static facts: names, which cloud segment and share provider belong to the ticker."""
 
@@ -173,7 +181,7 @@ class Company:
     fiscal_year_end_month: int = 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Fundamentals:
     """Earnings quarters for one ticker (newest first) and where they came from."""
 
@@ -183,7 +191,7 @@ class Fundamentals:
     next_earnings: NextEarnings | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TickerView:
     """Everything one card shows for one ticker, each part with its own origin."""
 
@@ -199,7 +207,7 @@ class TickerView:
         return self.company.ticker
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ThesisCheck:
     """One `check:` line of a note: metric, operator, threshold; or the parse error (or the
     hint for a line that looks like a misspelt check), with the line itself as `text`."""
@@ -214,17 +222,10 @@ class ThesisCheck:
     kind: str = "check"  # or "alert": `alert: price < 150` notifies when it turns true
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CheckResult:
+    """One check evaluated against a ticker's figures."""
+
     check: ThesisCheck
     actual: float | None
     passed: bool | None  # None: no data (or the line did not parse)
-
-
-@dataclass(frozen=True, slots=True)
-class Thesis:
-    """A ticker's note: its Markdown text and the checks parsed out of it."""
-
-    ticker: str
-    text: str
-    checks: tuple[ThesisCheck, ...] = field(default=())

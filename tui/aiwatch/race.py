@@ -19,8 +19,10 @@ from aiwatch.model import CloudShare, TickerView
 QUARTERS = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RaceCell:
+    """One figure of the race, with where it came from."""
+
     value: float | None
     computed: bool = False  # worked out by aiwatch: the source states no such figure
     source: str = ""  # the URL the figure (or its inputs) came from
@@ -29,8 +31,10 @@ class RaceCell:
 EMPTY = RaceCell(None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RaceRow:
+    """One company's figures over the race's quarters."""
+
     ticker: str
     label: str  # "AWS", "Azure": the company's cloud as the card names it
     cells: tuple[RaceCell, ...]  # one per Race.quarters, oldest first
@@ -42,8 +46,10 @@ class RaceRow:
         return known[-1] - known[0] if len(known) >= 2 else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Race:
+    """The three race tables over the same calendar quarters."""
+
     quarters: tuple[date, ...]  # calendar quarter ends, oldest first
     growth: tuple[RaceRow, ...]  # cloud segment YoY %
     share: tuple[RaceRow, ...]  # global share %, REFERENCE_FIRM only

@@ -1,52 +1,47 @@
 """Decides what to fetch, fetches it, keeps it: the refresh behind the cards, free of any UI.
 
-`refresh()` runs in the fetch process (`aiwatch fetch`, started by the app or cron); the app
-only reads the cache. Only what is older than its time-to-live is fetched: stale histories as
-charts (prices of every ticker before any fundamentals), then batched v7 quotes (one request
-per 50 symbols) for stale quotes on a fresh history, for the FX pairs positions need, and for
-the tickers just charted (v7 alone has pre- and post-market prices), then fundamentals, except
-for instruments without earnings (ETFs, indices, currencies…: the chart says which); a bounded
-pool of WORKERS runs the requests, and
-what has landed is written to the cache together (one transaction for all that landed while
-the last write ran) and reported as a `FetchEvent` per ticker. A failure leaves the cache's
-last good data alone and comes back as messages.
-A run stopped by a rate limit (HTTP 429), no network or a timeout starts a back-off that
-doubles (60 s to 15 min) while the failures go on and ends at the first run that is not
-stopped; during it refresh() makes no request at all, except that a forced refresh (`r`) still
-tries once after a network failure (never against a 429). The back-off lives in the cache
-file, so the next fetch process honours it.
+`refresh()` runs in the fetch process (`aiwatch fetch`, started by the app or cron), its run
+(the pool, the requests, the outcome) in refresh_run.py, loaded there only; the app only reads
+the cache (`cached()`) and the `FetchEvent`s. Only what is older than its time-to-live is
+fetched: stale histories as charts (prices of every ticker before any fundamentals), then
+batched v7 quotes (one request per 50 symbols) for stale quotes on a fresh history, for the FX
+pairs positions need, and for the tickers just charted (v7 alone has pre- and post-market
+prices), then fundamentals, except for instruments without earnings (ETFs, indices, currencies…:
+the chart says which); a bounded pool of refresh_run.WORKERS runs the requests, and what has
+landed is written to the cache together (one transaction for all that landed while the last
+write ran) and reported as a `FetchEvent` per ticker. A failure leaves the cache's last good
+data alone and comes back as messages.
+A run stopped by a rate limit (HTTP 429), no network or a timeout starts a back-off that doubles
+(60 s to 15 min) while the failures go on and ends at the first run that is not stopped; during
+it refresh() makes no request at all, except that a forced refresh (`r`) still tries once after
+a network failure (never against a 429). The back-off lives in the cache file, so the next fetch
+process honours it.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from aiwatch.model import EQUITY, Fundamentals, PriceHistory, Quote
 from aiwatch.store.cache import Cache, Kind
 
-if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the Yahoo
-    # modules load in the fetch process only, as the run starts (_Run)
-    from aiwatch.sources.yahoo import PriceData, YahooError, YahooSource
+if TYPE_CHECKING:  # the UI reads the cache through a Refresher and never fetches: the run
+    # (refresh_run.py, its thread pool, the Yahoo modules) loads in the fetch process only
+    from aiwatch.refresh_run import RefreshOutcome, Run
+    from aiwatch.sources.yahoo import YahooSource
 
 FIRST_BACKOFF = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
-STOPPING = ("offline", "timeout", "rate_limited")  # kinds after which asking more is pointless
-WORKERS = 8  # concurrent requests: what yfinance's own download() runs on 4 cores (2 a core)
 BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
-A = TypeVar("A")
-R = TypeVar("R")
-V = TypeVar("V")
 P = TypeVar("P", PriceHistory, Quote, Fundamentals)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Ttl:
     """How long fetched data counts as fresh."""
 
@@ -55,7 +50,7 @@ class Ttl:
     fundamentals: timedelta = timedelta(hours=24)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CachedData:
     """What the cache holds for one ticker (each part None when it holds none)."""
 
@@ -64,24 +59,7 @@ class CachedData:
     fundamentals: Fundamentals | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshOutcome:
-    """The fresh objects of one refresh (Origin LIVE), and what went wrong.
-
-    `errors` holds per-ticker messages for the cards; `message` the overall one for the status
-    bar ("" when nothing failed); `backoff_until` is set while backing off.
-    """
-
-    histories: Mapping[str, PriceHistory] = field(default_factory=dict)
-    quotes: Mapping[str, Quote] = field(default_factory=dict)
-    fundamentals: Mapping[str, Fundamentals] = field(default_factory=dict)
-    errors: Mapping[str, str] = field(default_factory=dict)
-    message: str = ""
-    backoff_until: datetime | None = None
-    fx: Mapping[str, Quote] = field(default_factory=dict)  # FX pairs' quotes (HKDUSD=X)
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class FetchEvent:
     """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
     or "fundamentals"; "fx" for an FX pair's quote, cached as a quote under the pair's
@@ -181,6 +159,8 @@ class Refresher:
         store it, report each part as it lands, and return it all. Blocking. `fx`: currency
         pairs (HKDUSD=X) whose quotes alone are wanted, for positions. `history` "5y": the
         tickers' five-year charts alone (the detail screen's 5Y), however fresh."""
+        from aiwatch.refresh_run import RefreshOutcome, Run, request_pool
+
         symbols = list(dict.fromkeys(t.upper() for t in tickers))
         if self._source is None:
             return RefreshOutcome(message="offline")
@@ -189,9 +169,9 @@ class Refresher:
             if self._backing_off(force):
                 return RefreshOutcome(message=self._backoff_message(),
                                       backoff_until=self._backoff_until)
-            run = _Run(self._source, self._cache, on_event)
+            run = Run(self._source, self._cache, on_event)
             if history != "1y":
-                with ThreadPoolExecutor(WORKERS, thread_name_prefix="aiwatch-fetch") as pool:
+                with request_pool() as pool:
                     run.prices(pool, symbols, history)
                 return run.outcome(symbols, run.summary())
             charts = [] if quotes_only else [t for t in symbols
@@ -199,7 +179,7 @@ class Refresher:
             quotes = [t for t in symbols if t not in charts and (force or self._stale("quote", t))]
             pairs = [p for p in dict.fromkeys(p.upper() for p in fx)
                      if p not in symbols and (force or self._stale("quote", p))]
-            with ThreadPoolExecutor(WORKERS, thread_name_prefix="aiwatch-fetch") as pool:
+            with request_pool() as pool:
                 run.prices(pool, charts)
                 run.quotes(quotes, pairs)
                 if not quotes_only:
@@ -222,7 +202,7 @@ class Refresher:
             return False
         return not force or self._backoff_kind == "rate_limited"
 
-    def _has_earnings(self, ticker: str, run: _Run) -> bool:
+    def _has_earnings(self, ticker: str, run: Run) -> bool:
         """Whether to ask for fundamentals: not when the quote (this run's, else the cached
         one) says the symbol is no company's shares (an ETF, index, currency, crypto, future):
         they have none, and asking would cost three requests and report "no data"."""
@@ -269,172 +249,3 @@ class Refresher:
         if self._backoff_kind == "rate_limited":
             return f"Yahoo rate limit (429) — backing off {seconds} s"
         return f"{self._backoff_reason} — next try in {seconds} s"
-
-
-class _Run:
-    """One refresh's fetches and their results; stops at the first network-wide failure.
-
-    Requests run on the pool's threads; results are handled on the calling thread, in the
-    order they land: stored in the cache, kept, reported.
-    """
-
-    def __init__(self, source: YahooSource, cache: Cache,
-                 on_event: Callable[[FetchEvent], None]) -> None:
-        self._source = source
-        self._cache = cache
-        self._on_event = on_event
-        self.histories: dict[str, PriceHistory] = {}
-        self.quotes_done: dict[str, Quote] = {}
-        self.fx_done: dict[str, Quote] = {}
-        self.fundamentals_done: dict[str, Fundamentals] = {}
-        self.errors: dict[str, str] = {}
-        self.stopped: str = ""  # the YahooError kind that ended the run early
-        self._stopped_by: YahooError | None = None
-
-    def prices(self, pool: ThreadPoolExecutor, tickers: list[str], span: str = "1y") -> None:
-        """One chart per ticker, side by side; what has landed is stored together. The first
-        ticker is asked alone: offline or rate-limited, one request says so (and it sets up
-        the cookie and crumb the others wait for anyway)."""
-        fetch = partial(self._source.fetch_prices, span=span)
-        for asked in (tickers[:1], tickers[1:]):
-            if self._stopped_by is not None:  # the first one's error is every chart's
-                self._stop(self._stopped_by, asked)
-                return
-            self._land_prices(self._as_they_land(pool, lambda t: fetch([t])[t], asked,
-                                                 stops=True))
-
-    def _land_prices(self, groups: Iterable[list[tuple[str, PriceData | YahooError]]]) -> None:
-        from aiwatch.sources.yahoo import YahooError
-
-        for group in groups:
-            landed: list[PriceHistory | Quote | Fundamentals] = []
-            for ticker, result in group:
-                if isinstance(result, YahooError):
-                    self._fail(ticker, result)
-                    continue
-                history = longer_history(self._cache.get_history(ticker), result.history)
-                self.histories[ticker] = history
-                landed.append(history)
-                if result.quote is not None:
-                    self.quotes_done[ticker] = result.quote
-                    landed.append(result.quote)
-            self._land(landed, "prices")
-
-    def quotes(self, tickers: list[str], pairs: list[str]) -> None:
-        """v7 quotes, batched (one request per QUOTE_BATCH symbols): of `tickers` (their
-        history is fresh), of the FX `pairs`, and of the tickers charted in this run, whose
-        chart quote gains the v7's extended-hours price (for those a missing v7 quote is no
-        error: the chart's stands)."""
-        from aiwatch.sources.yahoo import YahooError
-        from aiwatch.sources.yahoo_map import with_v7
-
-        charted = {t: None for t in self.histories if t not in tickers}  # an ordered set
-        if self.stopped or not (tickers or pairs or charted):
-            return
-        try:
-            results = self._source.fetch_quotes([*tickers, *pairs, *charted])
-        except YahooError as exc:
-            self._stop(exc, [*tickers, *pairs])
-            return
-        landed, rates = [], []
-        for symbol, result in results.items():
-            if symbol in charted:
-                chart = self.quotes_done.get(symbol)
-                quote = None if isinstance(result, YahooError) else (
-                    result if chart is None else with_v7(chart, result))
-                if quote is not None and quote != chart:
-                    self.quotes_done[symbol] = quote
-                    landed.append(quote)
-                continue
-            if isinstance(result, YahooError):
-                self._fail(symbol, result)
-            elif symbol in pairs:
-                self.fx_done[symbol] = result
-                rates.append(result)
-            else:
-                self.quotes_done[symbol] = result
-                landed.append(result)
-        self._land(landed, "prices")
-        self._land(rates, "fx")
-
-    def fundamentals(self, pool: ThreadPoolExecutor, tickers: list[str]) -> None:
-        from aiwatch.sources.yahoo import YahooError
-
-        for group in self._as_they_land(pool, self._source.fetch_fundamentals, tickers):
-            landed: list[PriceHistory | Quote | Fundamentals] = []
-            for ticker, result in group:
-                if isinstance(result, YahooError):
-                    self._fail(ticker, result)
-                    continue
-                self.fundamentals_done[ticker] = result
-                landed.append(result)
-            self._land(landed, "fundamentals")
-
-    def _as_they_land(self, pool: ThreadPoolExecutor, fetch: Callable[[str], R],
-                      asked: list[str], stops: bool = False,
-                      ) -> Iterator[list[tuple[str, R | YahooError]]]:
-        """The tickers with their answers (or the YahooError raised), a group at a time: all
-        that landed while the last group was stored, so a write serves many. With `stops`
-        a raised YahooError (the call failed as a whole) stops the run instead. Tickers not
-        asked because the run had stopped are left out."""
-        from aiwatch.sources.yahoo import YahooError
-
-        futures = {pool.submit(self._unless_stopped, fetch, item): item for item in asked}
-        pending: set[Future[R | None]] = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            group: list[tuple[str, R | YahooError]] = []
-            for future in (f for f in futures if f in done):  # in the order asked
-                try:
-                    result = future.result()
-                except YahooError as exc:
-                    if stops:
-                        self._stop(exc, [futures[future]])
-                    else:
-                        group.append((futures[future], exc))
-                    continue
-                if result is not None:
-                    group.append((futures[future], result))
-            yield group
-
-    def _unless_stopped(self, fetch: Callable[[A], R], arg: A) -> R | None:
-        """Ask only while the run goes on: after a 429 or a dead network nothing more is."""
-        return None if self.stopped else fetch(arg)
-
-    def _land(self, parts: list[PriceHistory | Quote | Fundamentals], kind: str) -> None:
-        """Store the parts in one transaction, then tell which tickers have them."""
-        if not parts:
-            return
-        self._cache.put_many(parts)
-        for ticker in dict.fromkeys(part.ticker for part in parts):
-            self._on_event(FetchEvent(ticker, kind))
-
-    def _fail(self, ticker: str, error: YahooError) -> None:
-        if error.kind in STOPPING:
-            self._stop(error, [ticker])
-        else:
-            self.errors[ticker] = str(error)
-            self._on_event(FetchEvent(ticker, error=str(error)))
-
-    def _stop(self, error: YahooError, tickers: list[str]) -> None:
-        for ticker in tickers:
-            self.errors[ticker] = str(error)
-            self._on_event(FetchEvent(ticker, error=str(error)))
-        if not self.stopped:
-            self.stopped, self._stopped_by = error.kind, error
-
-    def summary(self) -> str:
-        """The status-bar message: what stopped the run, else each distinct ticker failure."""
-        if self._stopped_by is not None:
-            return str(self._stopped_by)
-        return "; ".join(dict.fromkeys(self.errors.values()))
-
-    def outcome(self, order: list[str], message: str,
-                backoff_until: datetime | None = None) -> RefreshOutcome:
-        """The results in the watchlist's order (they landed in any)."""
-        def ordered(found: dict[str, V]) -> dict[str, V]:
-            return {t: found[t] for t in order if t in found}
-
-        return RefreshOutcome(ordered(self.histories), ordered(self.quotes_done),
-                              ordered(self.fundamentals_done), ordered(self.errors),
-                              message, backoff_until, dict(self.fx_done))

@@ -36,8 +36,10 @@ INSTRUMENT_WORDS = {"ETF": "ETF", "INDEX": "index", "CURRENCY": "currency",
                     "MONEYMARKET": "money-market fund", "OPTION": "option"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class TickerSummary:
+    """Everything a card and the detail screen show for one ticker, worked out once."""
+
     view: TickerView
     figures: Figures
     note: str  # the whole Markdown note

@@ -14,7 +14,7 @@ import re
 
 KEPT_IN_PROSE = "\n\t"  # multi-line text (a note, a list of messages) keeps its lines and tabs
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CURRENCY = re.compile("[A-Z]{3}")
+_CURRENCY = "[A-Z]{3}"  # compiled on first use (re caches it): start-up needs none
 
 
 def picture(char: str) -> str:
@@ -43,7 +43,7 @@ def has_control(text: str, multiline: bool = False) -> bool:
 
 def currency_code(value: object) -> str:
     """A currency as an ISO 4217 code (USD, CNY), or "" for anything else Yahoo may send."""
-    return value if isinstance(value, str) and _CURRENCY.fullmatch(value) else ""
+    return value if isinstance(value, str) and re.fullmatch(_CURRENCY, value) else ""
 
 
 def clean(value: object, limit: int = 200) -> str:

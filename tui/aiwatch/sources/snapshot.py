@@ -35,7 +35,7 @@ from aiwatch.model import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Snapshot:
     """Everything bundled, indexed by ticker."""
 
@@ -144,8 +144,9 @@ SHOWN_PER_FILE = 3  # rejected lines named one by one in the status bar; more ar
 # million lines) from freezing the start and every `r`; what was left is said.
 MAX_ROWS = 10_000  # rows read per file; the rest are not
 MAX_LINE = 2_000  # characters per line; a longer line is rejected unread
-_YEAR_FIRST = re.compile(r"(?P<year>\d{4})\s*[-_/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)", re.I)
-_YEAR_LAST = re.compile(r"(?P<kind>[QH])\s*(?P<n>\d)\s*[-_/ ]?\s*(?P<year>\d{4})", re.I)
+# Patterns only some paths use are strings, compiled on first use (re caches them).
+_YEAR_FIRST = r"(?P<year>\d{4})\s*[-_/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)"
+_YEAR_LAST = r"(?P<kind>[QH])\s*(?P<n>\d)\s*[-_/ ]?\s*(?P<year>\d{4})"
 
 
 class Rejected(ValueError):
@@ -166,7 +167,7 @@ def _fold_segment(name: str) -> str:
 def normal_period(text: str) -> str:
     """`2026Q2` from `2026-Q2`, `Q2 2026`, `2026 q2`, `2026Q2`; half-years as `2025H1`."""
     text = text.strip()
-    match = _YEAR_FIRST.fullmatch(text) or _YEAR_LAST.fullmatch(text)
+    match = re.fullmatch(_YEAR_FIRST, text, re.I) or re.fullmatch(_YEAR_LAST, text, re.I)
     kind = match["kind"].upper() if match else ""
     if match is None or not 1 <= int(match["n"]) <= (4 if kind == "Q" else 2):
         raise Rejected(f"period {text!r} is not like 2026Q2 or 2025H1")

@@ -4,7 +4,6 @@ fsync, rename over it. A reader sees the old file or the new one, never half of 
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from contextlib import suppress
 from pathlib import Path
@@ -45,9 +44,11 @@ def write_atomic(target: Path, data: bytes, exclusive: bool = False) -> bool:
 
 
 def _create_temp(real: Path) -> tuple[Path, int]:
-    """A new temp file `.<name>.<8 hex>`, created with mode 0666 so the umask applies."""
+    """A new temp file `.<name>.<8 hex>`, created with mode 0666 so the umask applies (the hex
+    straight from os.urandom, as secrets.token_hex gives it: secrets loads hashlib and OpenSSL,
+    which start-up would pay for)."""
     while True:
-        tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}")
+        tmp = real.with_name(f".{real.name}.{os.urandom(4).hex()}")
         try:
             return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:

@@ -40,12 +40,13 @@ VIEWS = ("cards", "compact", "auto")  # auto: compact below 100x30
 DEFAULT_BASE_CURRENCY = "USD"
 # A list name is a bare TOML key (`[lists.chips]`, no quotes needed) and is shown on screen.
 LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # textual-dark, nord, ...
+# Patterns only some files need are strings, compiled on first use (re caches them).
+THEME_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"  # textual-dark, nord, ...
 # ISO codes, and Yahoo's minor units whose case matters: GBp is pence, a hundredth of GBP.
 CURRENCY = re.compile(r"^[A-Z]{2}[A-Za-z]$")
-BINDING_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}(\.[A-Za-z0-9_-]{1,32}){0,3}$")  # app.quit
-KEY_NAME = re.compile(r"^([A-Za-z0-9_+-]{1,40}|[!-~])$")  # ctrl+q, question_mark, f1, ?
-SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")  # a key that may be named in a message
+BINDING_ID = r"^[A-Za-z0-9_-]{1,32}(\.[A-Za-z0-9_-]{1,32}){0,3}$"  # app.quit
+KEY_NAME = r"^([A-Za-z0-9_+-]{1,40}|[!-~])$"  # ctrl+q, question_mark, f1, ?
+SAFE_KEY = r"^[A-Za-z0-9_-]{1,32}$"  # a key that may be named in a message
 KNOWN_KEYS = ("tickers", "refresh_minutes", "list", "lists", "sort", "theme", "view",
               "base_currency", "positions", "keymap")
 LOT_KEYS = ("quantity", "cost", "date", "currency")
@@ -98,7 +99,7 @@ tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]
 """
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Lists:
     """The named watchlists as read, in file order, and the one chosen with `list = "..."`."""
 
@@ -113,7 +114,7 @@ class Lists:
         return next((tickers for n, tickers in self.named if n == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Lot:
     """One purchase: how many, at what unit cost, when, in which currency (None: the
     symbol's own, as Yahoo quotes it)."""
@@ -124,7 +125,7 @@ class Lot:
     currency: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Positions:
     """The lots per symbol, symbols in file order."""
 
@@ -138,8 +139,10 @@ class Positions:
         return next((lots for s, lots in self.lots if s == symbol), ())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Config:
+    """The settings as read, defaults where the file has none or a bad value."""
+
     tickers: tuple[str, ...] = DEFAULT_TICKERS  # what the app shows: the active list's symbols
     refresh_minutes: float = DEFAULT_REFRESH_MINUTES
     lists: Lists = Lists()
@@ -319,7 +322,7 @@ def _choice(raw: Mapping[str, object], key: str, choices: tuple[str, ...], defau
 
 
 def _theme(value: object, problems: list[str]) -> str | None:
-    if value is None or (isinstance(value, str) and THEME_NAME.fullmatch(value)):
+    if value is None or (isinstance(value, str) and re.fullmatch(THEME_NAME, value)):
         return value
     problems.append('theme must be a theme name like "nord"; using the default theme')
     return None
@@ -435,7 +438,7 @@ def read_keymap(value: object, problems: list[str]) -> tuple[tuple[str, str], ..
     keymap: list[tuple[str, str]] = []
     bad_ids = 0
     for binding, keys in _flatten(value):
-        if not BINDING_ID.fullmatch(binding):
+        if not re.fullmatch(BINDING_ID, binding):
             bad_ids += 1
         elif not isinstance(keys, str) or not _keys_ok(keys):
             problems.append(f'keymap.{binding} must be keys like "ctrl+q,f10"; skipped')
@@ -459,10 +462,10 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> list[tuple[str, o
 
 def _keys_ok(keys: str) -> bool:
     parts = [part.strip() for part in keys.split(",")]
-    return len(keys) <= 200 and all(KEY_NAME.fullmatch(part) for part in parts)
+    return len(keys) <= 200 and all(re.fullmatch(KEY_NAME, part) for part in parts)
 
 
 def _named(key: str) -> str:
     """A key for a message: itself when it is plain, else a description (it may hold
     control characters)."""
-    return key if SAFE_KEY.fullmatch(key) else "(with odd characters)"
+    return key if re.fullmatch(SAFE_KEY, key) else "(with odd characters)"

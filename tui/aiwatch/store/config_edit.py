@@ -16,6 +16,7 @@ editor's save could still be replaced.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -179,7 +180,7 @@ def set_view(path: Path, view: str) -> Config:
 
 def set_theme(path: Path, theme: str | None) -> Config:
     """Keep `theme`; None takes the key out (Textual's default theme)."""
-    if theme is not None and not THEME_NAME.fullmatch(theme):
+    if theme is not None and not re.fullmatch(THEME_NAME, theme):
         raise ConfigEditError("a theme name may hold only letters, digits, ., - and _")
 
     def change(doc: TOMLDocument) -> None:

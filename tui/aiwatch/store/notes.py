@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import shlex
 import stat
 import time
 from collections.abc import Callable, Mapping
@@ -37,7 +36,7 @@ check: revenue_yoy > 0
 MAX_NOTE_BYTES = 1_000_000  # a bigger note froze the detail screen for minutes
 STALE_TEMP_SECONDS = 60  # a temp file this old belongs to a save that was killed
 # `.BABA.md.k3j9x0a1`: the temp name of a save (ours, and mkstemp's before it)
-TEMP_NAME = re.compile(r"\.(?P<note>[^/]+\.md)\.[a-z0-9_]{8}")
+TEMP_NAME = r"\.(?P<note>[^/]+\.md)\.[a-z0-9_]{8}"  # compiled on first use
 RECOVERED = ".recovered-"
 # line breaks the editor would turn into LF: CR alone, VT, FF, FS, GS, RS, NEL, LS, PS
 ODD_BREAK = re.compile(r"\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -45,7 +44,7 @@ BREAK_NAMES = {"\r": "CR", "\v": "vertical tab", "\f": "form feed", "\x85": "NEL
                "\u2028": "U+2028", "\u2029": "U+2029"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Note:
     """A note's text and the file version it was read from (None: no file yet).
 
@@ -59,14 +58,18 @@ class Note:
     refusal: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class SaveResult:
+    """The note as saved, and where the other version went on a conflict."""
+
     note: Note
     conflict_path: Path | None = None  # where the other version went, if the file had changed
 
 
 def editor_command(env: Mapping[str, str], path: Path) -> list[str] | None:
     """The user's editor ($VISUAL, then $EDITOR, which may carry flags) on `path`."""
+    import shlex  # only when an editor is started: start-up does not load it
+
     for name in ("VISUAL", "EDITOR"):
         value = env.get(name, "").strip()
         if value:
@@ -174,7 +177,7 @@ class NotesStore:
         cutoff = time.time() - STALE_TEMP_SECONDS
         for entry in entries:
             try:
-                if (TEMP_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                if (re.fullmatch(TEMP_NAME, entry.name) and entry.is_file(follow_symlinks=False)
                         and entry.stat(follow_symlinks=False).st_mtime < cutoff):
                     os.unlink(entry.path)
                     removed.append(Path(entry.path))

@@ -169,12 +169,14 @@ def range_bar(position: float, width: int) -> Text:
     return Text.assemble(("─" * spot, C.muted), ("●", "bold"), ("─" * (width - 1 - spot), C.muted))
 
 
-STATUS_SHORTER = (  # applied in turn until the status line fits: the same facts, fewer letters
-    (re.compile(r"snapshot prices to "), "snapshot "),
-    (re.compile(r"cached prices up to (\d+) h old"), r"cached ≤\1 h"),
-    (re.compile(r"prices fetched "), "fetched "),
-    (re.compile(r"earnings to "), "earnings "),
-    (re.compile(r"\b20\d\d-(\d\d-\d\d)\b"), r"\1"),
+# Applied in turn until the status line fits: the same facts, fewer letters. Compiled on first
+# use (re caches them): most status lines fit.
+STATUS_SHORTER = (
+    (r"snapshot prices to ", "snapshot "),
+    (r"cached prices up to (\d+) h old", r"cached ≤\1 h"),
+    (r"prices fetched ", "fetched "),
+    (r"earnings to ", "earnings "),
+    (r"\b20\d\d-(\d\d-\d\d)\b", r"\1"),
 )
 
 
@@ -184,7 +186,7 @@ def fit_status(text: str, width: int) -> str:
     for pattern, shorter in STATUS_SHORTER:
         if len(text) <= width:
             break
-        text = pattern.sub(shorter, text)
+        text = re.sub(pattern, shorter, text)
     return text
 
 

@@ -27,8 +27,10 @@ CHANGE_WIDTH = 24
 AXES = ((10, 5), (20, 5), (40, 10), (60, 20), (80, 20), (100, 20))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class ShareRow:
+    """One provider's bar: its latest share and the change over a year."""
+
     label: str
     share: CloudShare | None
     change: float | None
