@@ -324,3 +324,36 @@ async def test_start_up_measures_each_panel_once(make_test_app, monkeypatch) -> 
         options = app.console.options.update_width(race.size.width)
         assert race.size.height == len(app.console.render_lines(race.render(), options)) < tall
         assert bars.size.height == 1  # "no market-share data"
+
+
+async def test_the_first_frame_written_holds_only_the_first_screenful(
+        make_test_app, tmp_home, monkeypatch) -> None:  # noqa: ANN001
+    """Textual drops a frame while widgets mount: were the later cards built "after a
+    refresh" (call_after_refresh), their batches would run before any frame of the home
+    screen reached the terminal, and a 100-card start would show nothing until all were
+    built. The first frame written holds the first screenful; the rest come after it."""
+    from textual.app import App
+
+    from aiwatch.screens.watchlist import FIRST_CARDS, WatchlistScreen
+    from aiwatch.widgets.ticker_card import TickerCard
+
+    write_tickers(MANY)
+    app = make_test_app()
+    written: list[int] = []
+    display = App._display
+
+    def recording(self: App[None], screen: object, renderable: object) -> None:
+        if (renderable is not None and not self._batch_count
+                and isinstance(screen, WatchlistScreen)):
+            written.append(len(screen.query(TickerCard)))
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", recording)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            if len(app.screen.query(TickerCard)) == 100:
+                break
+        await pilot.pause()
+    assert written[0] == FIRST_CARDS
+    assert written[-1] == 100

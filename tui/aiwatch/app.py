@@ -50,6 +50,8 @@ from aiwatch.widgets.format import use_palette
 from aiwatch.widgets.share_bars import ShareBars
 
 if TYPE_CHECKING:  # loaded when first needed: a refresh's flips, the user's positions
+    from rich.console import RenderableType
+
     from aiwatch.alerts import Flip
     from aiwatch.holdings import Holdings
 
@@ -142,6 +144,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._apply_timer: Timer | None = None  # pending apply of what landed
         self._refresh_starts = 0  # refreshes asked for: a deferred one runs if still the last
         self._built_frozen = False  # the first screen's cards are out of the collector's passes
+        self._paint_waiters: list[tuple[Screen[Any], Callable[[], object]]] = []
 
     @property
     def shares(self) -> tuple[CloudShare, ...]:
@@ -165,7 +168,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
         self.start_refresh(force=self.services.force_first_refresh, after_paint=True)
-        self.call_after_refresh(self._collect_after_start)
+        self.after_paint(self.screen, self._collect_after_start)
         if not self.is_headless:  # not in tests: their event loop and process are shared
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
@@ -178,6 +181,23 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         if not self.is_headless:
             gc.freeze()
         gc.enable()
+
+    def after_paint(self, screen: Screen[Any], callback: Callable[[], object]) -> None:
+        """Run `callback` once `screen` is on the terminal: its next frame written, not one
+        Textual drops because widgets are still mounting (`call_after_refresh` ran the home
+        screen's later cards before its first frame ever reached the terminal: a 100-card
+        start showed nothing until all were built)."""
+        self._paint_waiters.append((screen, callback))
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Textual's write of a frame; it drops the frame while a batch of mounts runs."""
+        super()._display(screen, renderable)
+        if renderable is None or self._batch_count or not self._paint_waiters:
+            return
+        ready = [callback for shown, callback in self._paint_waiters if shown is screen]
+        self._paint_waiters = [(s, c) for s, c in self._paint_waiters if s is not screen]
+        for callback in ready:
+            self.call_later(callback)
 
     def cards_built(self) -> None:
         """The home screen built its last cards (a batch per frame after the first): they too
@@ -232,7 +252,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._update_status()
         self._refresh_starts += 1
         if after_paint:
-            self.call_after_refresh(self._start_if_latest, self._refresh_starts, force)
+            self.after_paint(self.screen, partial(self._start_if_latest, self._refresh_starts,
+                                                  force))
         else:
             self._refresh_worker(force)
 

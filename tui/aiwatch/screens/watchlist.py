@@ -126,7 +126,7 @@ class WatchlistScreen(Screen[None]):
             self.call_after_refresh(self._select, self.selected)
         else:
             self._select(self.selected)
-            self.call_after_refresh(self._mount_rest)
+            self.app.after_paint(self, self._mount_rest)  # type: ignore[attr-defined]
 
     def _mount_rest(self, all_at_once: bool = False) -> None:
         """The cards past the first screenful, a batch per frame after the first one: the
