@@ -357,3 +357,26 @@ async def test_the_first_frame_written_holds_only_the_first_screenful(
         await pilot.pause()
     assert written[0] == FIRST_CARDS
     assert written[-1] == 100
+
+
+async def test_a_card_builds_its_rows_only_at_the_width_it_is_laid_out_at(
+        make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """A summary or the refresh state set on a card not laid out yet builds nothing: built
+    then, at the least width (20), the rows were thrown away at the first layout."""
+    from aiwatch.widgets.ticker_card import TickerCard
+
+    widths: list[int] = []
+    built = TickerCard._built
+
+    def recording(card: TickerCard, width: int) -> object:
+        widths.append(width)
+        return built(card, width)
+
+    monkeypatch.setattr(TickerCard, "_built", recording)
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        cards = app.screen.cards
+        assert len(cards) == 4 and all(card.summary is not None for card in cards)
+    laid_out = {card.outer_size.width - card.styles.gutter.width for card in cards}
+    assert widths and set(widths) == laid_out == {34, 35}
