@@ -172,6 +172,23 @@ async def test_online_a_symbol_yahoo_does_not_know_is_not_added(
     assert '"ZZZZ"' not in config_file.read_text()
 
 
+async def test_what_landed_for_a_symbol_taken_out_meanwhile_is_dropped(make_test_app) -> None:
+    """A symbol's answer waits for the next apply; the symbol leaves the list before it (Yahoo
+    said it has no such symbol, or the user pressed d): the apply drops it and shows the rest
+    (it raised KeyError: seen under load in the test above)."""
+    from aiwatch.refresh import FetchEvent
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        app._unshown["ZZZZ"] = [FetchEvent("ZZZZ", "prices")]
+        app._unshown["MSFT"] = [FetchEvent("MSFT", error="no price data from Yahoo for MSFT")]
+        app._apply_landed()
+        await pilot.pause()
+        assert "ZZZZ" not in app.views and not app._unshown
+        assert app.views["MSFT"].error == "no price data from Yahoo for MSFT"
+
+
 async def test_online_a_known_symbol_stays(make_test_app, fake_yahoo,
                                            config_file: Path) -> None:
     from test_live_app import IN_SESSION

@@ -316,7 +316,9 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         """Show what landed: the first APPLY_AT_ONCE tickers now, the rest a moment later."""
         self._apply_timer = None
         for ticker in list(self._unshown)[:APPLY_AT_ONCE]:
-            self.views[ticker] = self._with_landed(self.views[ticker], self._unshown.pop(ticker))
+            events = self._unshown.pop(ticker)
+            if ticker in self.views:  # not taken out of the list since it landed
+                self.views[ticker] = self._with_landed(self.views[ticker], events)
         self.now = self.services.clock()
         self._summarise()
         if self._fetching:
