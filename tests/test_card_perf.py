@@ -4,6 +4,7 @@ cards whose focus changed (issue 11: start-up and key cost must not grow with th
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from textual.visual import RichVisual
@@ -44,25 +45,36 @@ async def test_focus_key_renders_only_the_two_cards_it_moves_between(
         assert full_updates == []  # the two cards are repainted, not the whole screen
 
 
-async def test_a_card_focused_again_paints_from_memory(
-        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
-    drawn: Counter[str] = Counter()
-    original = RichVisual.render_strips
+async def calls_per_card_going_back(make_test_app, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+                                    owner: type, name: str,
+                                    node_of: Callable[..., object]) -> Counter[str]:
+    """Calls of `owner.name` per card (`node_of` finds it from the call's arguments) while the
+    focus goes back and forth between MSFT and AMZN, after both looks of each were drawn."""
+    calls: Counter[str] = Counter()
+    original = getattr(owner, name)
 
-    def counted(self: RichVisual, *args: object):  # noqa: ANN202
-        drawn[getattr(self._widget, "ticker", "")] += 1
-        return original(self, *args)
+    def counted(self: object, *args: object, **kwargs: object) -> object:
+        node = node_of(self, *args)
+        calls[getattr(node, "ticker", type(node).__name__)] += 1
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(RichVisual, "render_strips", counted)
+    monkeypatch.setattr(owner, name, counted)
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("right", "left")  # both looks of MSFT and AMZN drawn once
         await pilot.pause()
-        drawn.clear()
+        calls.clear()
         await pilot.press("right", "left", "right")
         await pilot.pause()
         assert app.screen.focused.ticker == "AMZN"
-        assert drawn["MSFT"] == drawn["AMZN"] == 0
+    return calls
+
+
+async def test_a_card_focused_again_paints_from_memory(
+        make_test_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = await calls_per_card_going_back(make_test_app, monkeypatch, RichVisual,
+                                            "render_strips", lambda visual, *_: visual._widget)
+    assert drawn["MSFT"] == drawn["AMZN"] == 0
 
 
 async def test_a_new_look_of_a_card_restyles_its_rows_without_rich_laying_them_out(
@@ -117,24 +129,9 @@ async def test_a_look_seen_before_is_painted_from_memory(
     paints every line of a card afresh on each focus change, ~2.5 ms a card)."""
     from textual._styles_cache import StylesCache
 
-    painted: Counter[str] = Counter()
-    original = StylesCache.render_line
-
-    def counted(self: StylesCache, styles, *args: object):  # noqa: ANN001, ANN202
-        node = styles.node
-        painted[getattr(node, "ticker", type(node).__name__)] += 1
-        return original(self, styles, *args)
-
-    monkeypatch.setattr(StylesCache, "render_line", counted)
-    app = make_test_app()
-    async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("right", "left")  # both looks of MSFT and AMZN painted once
-        await pilot.pause()
-        painted.clear()
-        await pilot.press("right", "left", "right")
-        await pilot.pause()
-        assert app.screen.focused.ticker == "AMZN"
-        assert painted["MSFT"] == painted["AMZN"] == 0
+    painted = await calls_per_card_going_back(make_test_app, monkeypatch, StylesCache,
+                                              "render_line", lambda _, styles, *__: styles.node)
+    assert painted["MSFT"] == painted["AMZN"] == 0
 
 
 async def test_a_card_scrolled_part_way_out_of_view_is_cut_from_its_painted_look(
