@@ -67,3 +67,26 @@ def test_no_racer_no_race() -> None:
     snapshot = load_snapshot()
     views = base_views(snapshot, ("ZZZ",)).values()
     assert build_race(views, snapshot.shares) is None
+
+
+
+@pytest.mark.parametrize(("width", "quarters"), [(80, 8), (73, 8), (64, 6), (40, 2), (31, 1)])
+def test_a_narrow_race_keeps_the_newest_quarters_under_their_headers(
+        race, width: int, quarters: int) -> None:  # noqa: ANN001
+    from aiwatch.widgets.race_panel import race_lines
+
+    lines = [line.plain for line in race_lines(race, width)]
+    header, alibaba, aws = lines[1], lines[2], lines[3]
+    assert header.split() == [label[2:] for label in race.labels[-quarters:]] + ["Δ"]
+    assert alibaba.startswith("Alibaba Cloud ") and alibaba.endswith("+31.0 pts")
+    newest = header.index("26Q1") + 4
+    assert aws[newest - 4:newest] == "28.0"  # under its quarter, right-aligned
+    assert all(len(line) <= width for line in lines)
+
+
+def test_a_race_narrower_than_one_quarter_is_cut_not_wrapped(race) -> None:  # noqa: ANN001
+    from aiwatch.widgets.race_panel import race_lines
+
+    lines = race_lines(race, 20)
+    assert len(lines) == len(race_lines(race, 80))
+    assert all(line.cell_len <= 20 for line in lines)

@@ -76,6 +76,26 @@ async def test_the_leader_does_not_fill_the_bar() -> None:
         assert axis[start + twenty - 3:start + twenty] == "20%"
 
 
+
+async def test_a_narrow_panel_shortens_the_changes_and_keeps_the_columns() -> None:
+    """At 40 columns the bars keep 8 cells and the changes drop their "vs 2025Q1" when it
+    does not fit, whole words never glued ("ppvs"); every share ends in the same column."""
+    app = BarsApp()
+    for width, wide in ((100, True), (40, False)):
+        async with app.run_test(size=(width, 14)) as pilot:
+            bars = app.query_one(ShareBars)
+            bars.shares = load_snapshot().shares
+            await pilot.pause()
+            lines = [bars.render_line(y).text.rstrip() for y in range(bars.size.height)]
+            shown_width = bars.size.width
+        rows = [line for line in lines if "█" in line]
+        assert [line.split("%")[1].strip() for line in rows] == (
+            ["−1.0 pp vs 2025Q1", "−1.0 pp vs 2025Q1", "+2.0 pp vs 2025Q1",
+             "2025Q2 n/a vs 2024Q2"] if wide else ["−1.0 pp", "−1.0 pp", "+2.0 pp", "2025Q2 n/a"])
+        assert len({line.index("%") for line in rows}) == 1
+        assert all(len(line) <= shown_width for line in lines)
+        app = BarsApp()
+
 async def test_m_opens_the_sources_with_full_urls_and_esc_closes(make_test_app) -> None:
     app = make_test_app()
     async with app.run_test(size=(100, 40)) as pilot:

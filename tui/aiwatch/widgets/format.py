@@ -203,3 +203,16 @@ def dark_theme() -> bool:
 def themed(dark: str, light: str) -> str:
     """A colour that must stand off the background: one per kind of theme, picked when drawn."""
     return dark if dark_theme() else light
+
+
+def fit(candidates: list[Text], width: int) -> Text:
+    """The first candidate (richest first) that fits the width; else the last, cut (nothing
+    at no width: Rich's truncate would keep all but one cell)."""
+    if width <= 0:
+        return Text("")
+    for text in candidates:
+        if text.cell_len <= width:
+            return text
+    last = candidates[-1].copy()
+    last.truncate(width, overflow="ellipsis")
+    return last

@@ -8,17 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from rich.console import Group, RenderableType
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
-from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
 from aiwatch.model import PROVIDER_LABELS, CloudShare
 from aiwatch.text import visible
-from aiwatch.widgets.format import C, signed, themed
+from aiwatch.widgets.format import C, fit, signed, themed
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
 CHANGE_WIDTH = 24
@@ -119,26 +118,69 @@ def _host(url: str) -> str:
     return visible(host or url)
 
 
+class ShareGrid:
+    """The bars, their shares and changes, and the axis, laid out at the width Rich offers:
+    the bars take what the label, share and change columns leave. (Not a Rich Table: its
+    measuring cost more than the cards at start-up, and a narrow one wrapped the changes.)"""
+
+    def __init__(self, rows: list[ShareRow], period: str) -> None:
+        self.rows = rows
+        self.period = period
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(options.max_width, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows, width = self.rows, options.max_width
+        known = [r.share.share_pct for r in rows if r.share]
+        ceiling, step = axis_scale(max(known))
+        shares = [Text(f"{r.share.share_pct:g}%", style="bold") if r.share else Text("")
+                  for r in rows]
+        label_width = max(len(r.label) for r in rows)
+        share_width = max(4, *(s.cell_len for s in shares))
+        bar_width = max(width - label_width - share_width - CHANGE_WIDTH - 3, 8)
+        change_width = width - label_width - bar_width - share_width - 3
+        for row, share in zip(rows, shares, strict=True):
+            label = Text(row.label)
+            label.align("left", label_width)
+            share.align("right", share_width)
+            bar, changes = self._bar(row, bar_width, ceiling), self._changes(row)
+            line = Text.assemble(label, " ", bar, " ", share, " ", fit(changes, change_width))
+            line.truncate(width)
+            yield line
+        axis = Text.assemble(" " * (label_width + 1),
+                             (axis_labels(ceiling, step, bar_width), C.muted),
+                             " " * (share_width + 2), ("share of the market", C.muted))
+        axis.truncate(width)
+        yield axis
+
+    @staticmethod
+    def _bar(row: ShareRow, width: int, ceiling: int) -> Text:
+        if row.share is None:
+            return Text("n/a".ljust(width), style=C.muted)
+        filled = bar_cells(row.share.share_pct, ceiling, width)
+        track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
+        return Text.assemble(("█" * filled, row.colour), ("░" * (width - filled), track))
+
+    def _changes(self, row: ShareRow) -> list[Text]:
+        """The change over a year, longest form first: −1.0 pp vs 2025Q1, then −1.0 pp."""
+        if row.share is None:
+            return [Text("")]
+        change = signed(row.change, " pp")
+        full = Text.assemble(change, (visible(f" vs {_year_before(row.share.period)}"),
+                                      C.muted))
+        if row.share.period != self.period:  # an older figure than the headline's: say which
+            older = (f"{visible(row.share.period)} ", f"bold {C.warn}")
+            return [Text.assemble(older, full), Text.assemble(older, change), change]
+        return [full, change]
+
+
 class ShareBars(Widget):
     """Horizontal bars on a fixed 0–ceiling axis labelled under them, so bar lengths compare
     shares of the market honestly."""
 
     shares: reactive[tuple[CloudShare, ...]] = reactive((), layout=True)
     providers: tuple[str, ...] = tuple(PROVIDER_LABELS)
-    _width: int | None = None  # the content width layout last gave
-    _height: tuple[object, int, int] = ((), -1, 0)  # the shares, the width, their height
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """Noted, the width the bars are drawn at: below the cards, reading content_size
-        while laid out made Textual lay out the whole screen again (~40 ms at 100 cards).
-        Measured once per shares and width: Textual's own renders the panel for every
-        layout (and a start lays the screen out twice)."""
-        self._width = width
-        shares, measured_at, height = self._height
-        if shares is not self.shares or measured_at != width:
-            height = super().get_content_height(container, viewport, width)
-            self._height = (self.shares, width, height)
-        return height
 
     def render(self) -> RenderableType:
         rows = share_rows(self.shares, self.providers)
@@ -146,37 +188,11 @@ class ShareBars(Widget):
         if not known:
             return Text("no market-share data", style=C.muted)
         period = max(s.period for s in known)
-        width = self.content_size.width if self._width is None else self._width
-        label_width = max(len(r.label) for r in rows)
-        bar_width = max(width - label_width - 4 - CHANGE_WIDTH - 3, 8)
-        ceiling, step = axis_scale(max(s.share_pct for s in known))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, min_width=label_width)
-        grid.add_column(no_wrap=True, width=bar_width)
-        grid.add_column(justify="right", no_wrap=True, min_width=4)
-        grid.add_column(no_wrap=True, width=CHANGE_WIDTH)
-        for row in rows:
-            grid.add_row(*self._cells(row, period, bar_width, ceiling))
-        grid.add_row(Text(""), Text(axis_labels(ceiling, step, bar_width), style=C.muted),
-                     Text(""), Text("share of the market", style=C.muted))
         title = Text.assemble(
             ("Cloud infrastructure market share", "bold"),
             (f" · global · {REFERENCE_FIRM} · {visible(period)}", C.muted),
         )
-        return Group(title, grid, *self._footer(known))
-
-    @staticmethod
-    def _cells(row: ShareRow, period: str, bar_width: int, ceiling: int) -> tuple[Text, ...]:
-        if row.share is None:
-            return Text(row.label), Text("n/a", style=C.muted), Text(""), Text("")
-        filled = bar_cells(row.share.share_pct, ceiling, bar_width)
-        track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
-        bar = Text.assemble(("█" * filled, row.colour), ("░" * (bar_width - filled), track))
-        change = Text.assemble(signed(row.change, " pp"),
-                               (visible(f" vs {_year_before(row.share.period)}"), C.muted))
-        if row.share.period != period:  # an older figure than the headline's: say which
-            change = Text.assemble((f"{visible(row.share.period)} ", f"bold {C.warn}"), change)
-        return Text(row.label), bar, Text(f"{row.share.share_pct:g}%", style="bold"), change
+        return Group(title, ShareGrid(rows, period), *self._footer(known))
 
     def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
         lines: list[RenderableType] = []

@@ -31,6 +31,7 @@ from aiwatch.widgets.format import (
     C,
     day_change_texts,
     eps_pair,
+    fit,
     growth,
     price_provenance,
     provenance,
@@ -84,16 +85,6 @@ def malformed_check(check: ThesisCheck, width: int) -> Text:
     lines = [Text.assemble((f"{mark} ", style) if i == 0 else "  ", row)
              for i, row in enumerate(rows)]
     return Text("\n", no_wrap=True).join(lines)
-
-
-def fit(candidates: list[Text], width: int) -> Text:
-    """The first candidate (richest first) that fits the width; else the last, cut."""
-    for text in candidates:
-        if text.cell_len <= width:
-            return text
-    last = candidates[-1].copy()
-    last.truncate(width, overflow="ellipsis")
-    return last
 
 
 def label_value(
