@@ -22,6 +22,26 @@ from aiwatch.widgets.format import C
 class AddSymbolScreen(ModalScreen[str | None]):
     """Dismissed with the normalised symbol, or None (esc)."""
 
+    DEFAULT_CSS = """
+    AddSymbolScreen {
+        align: center middle;
+    }
+
+    #add-body {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    #add-hint {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="add.cancel")]
 
     def __init__(self, known: Sequence[str], listed: Sequence[str]) -> None:

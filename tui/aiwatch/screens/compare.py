@@ -86,6 +86,50 @@ class CompareChart(PlotextPlot):
 
 
 class CompareScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #compare-body {
+        height: 1fr;
+    }
+
+    #compare-chart {
+        width: 1fr;
+        min-width: 40;
+        border: round $primary-darken-1;
+        border-title-color: $text-muted;
+    }
+
+    #compare-side {
+        width: auto;
+        max-width: 70%;
+    }
+
+    #compare-table {
+        width: auto;
+        height: auto;
+        max-height: 1fr;
+    }
+
+    #compare-note {
+        width: 100%;
+        padding: 1 1 0 1;
+    }
+
+    CompareScreen.-narrow #compare-body {
+        layout: vertical;
+    }
+
+    CompareScreen.-narrow #compare-chart {
+        height: 1fr;
+        width: 100%;
+    }
+
+    CompareScreen.-narrow #compare-side {
+        width: 100%;
+        max-width: 100%;
+        height: auto;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,c", "app.pop_screen", "Back", id="compare.back"),
         Binding("t", "next_range", "Range", id="compare.range"),

@@ -44,6 +44,49 @@ def note_markdown(note: str) -> Markdown:
 class DetailScreen(Screen[str]):
     """Dismissed with the ticker shown last, which the watchlist then selects."""
 
+    DEFAULT_CSS = """
+    #detail-body {
+        height: 1fr;
+    }
+
+    #detail-head {
+        height: auto;
+        padding: 0 1;
+    }
+
+    #chart {
+        height: 16;
+        border: round $panel-lighten-2;
+        margin: 0 1;
+    }
+
+    EarningsTable {
+        height: auto;
+        max-height: 12;
+        border: round $panel-lighten-2;
+        margin: 0 1;
+    }
+
+    EarningsTable:focus {
+        border: round $accent;
+    }
+
+    #earnings-legend, #quarter-notes {
+        height: auto;
+        padding: 0 2;
+    }
+
+    #quarter-notes {
+        margin-bottom: 1;
+    }
+
+    #detail-notes {
+        height: auto;
+        padding: 0 2;
+        margin-bottom: 1;
+    }
+    """
+
     COMMANDS_TABLE = (
         Command("detail.back", "escape", "back", "Back"),
         Command("detail.range", "t", "next_range", "Chart range", "Chart range",

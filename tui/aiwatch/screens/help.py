@@ -90,6 +90,52 @@ def paths_table(paths: dict[str, str]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Listed from the bindings themselves, so help can never drift from the keys."""
 
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+
+    #help-body {
+        width: 80;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+
+    HelpScreen.-wide #help-body {
+        width: 124;
+    }
+
+    #help-columns {
+        layout: vertical;
+        height: auto;
+    }
+
+    HelpScreen.-wide #help-columns {
+        layout: horizontal;
+    }
+
+    #help-keys, #help-metrics {
+        height: auto;
+    }
+
+    HelpScreen.-wide #help-keys {
+        width: 62;
+        margin-right: 3;
+    }
+
+    HelpScreen.-wide #help-metrics {
+        width: 1fr;
+    }
+
+    .help-section {
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
 
     def __init__(

@@ -21,6 +21,31 @@ from aiwatch.widgets.keys_footer import KeysFooter
 class ConfirmLeave(ModalScreen[str]):
     """Unsaved changes: save, discard or keep editing. Dismisses with the choice."""
 
+    DEFAULT_CSS = """
+    ConfirmLeave {
+        align: center middle;
+    }
+
+    #leave-dialog {
+        width: auto;
+        max-width: 100%;
+        height: auto;
+        border: round $warning;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    #leave-buttons {
+        height: auto;
+        width: auto;
+        margin-top: 1;
+    }
+
+    #leave-buttons Button {
+        margin-right: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("s", "choose('save')", "Save", id="leave.save"),
         Binding("d", "choose('discard')", "Discard", id="leave.discard"),
@@ -48,6 +73,25 @@ class ConfirmLeave(ModalScreen[str]):
 
 
 class NotesScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #notes-head {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+    }
+
+    #editor {
+        height: 1fr;
+    }
+
+    #notes-state {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="notes.save", priority=True),
         Binding("ctrl+d", "insert_date", "Date heading", id="notes.date", priority=True),

@@ -35,6 +35,27 @@ def race_sources(race: Race | None) -> Text:
 
 
 class RaceScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    RaceScreen {
+        align: center middle;
+    }
+
+    #race-body {
+        width: auto;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    RacePanel, #race-sources {
+        width: auto;
+        height: auto;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,w", "dismiss", "Close the race", id="race.close")]
 
     def __init__(self, race: Race | None) -> None:

@@ -66,6 +66,26 @@ def rejected_text(rejected: Sequence[str], folder: str) -> Text:
 class SourcesScreen(ModalScreen[None]):
     """The rows behind the share bars, with their publications, and the user's rejected lines."""
 
+    DEFAULT_CSS = """
+    SourcesScreen {
+        align: center middle;
+    }
+
+    #sources-body {
+        width: 100%;
+        max-width: 150;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 2;
+    }
+
+    #sources-list, #sources-rejected {
+        height: auto;
+    }
+    """
+
     BINDINGS = [Binding("escape,q,m", "dismiss", "Close sources", id="sources.close")]
 
     def __init__(self, shares: Sequence[CloudShare], rejected: Sequence[str], folder: str,

@@ -72,13 +72,15 @@ def _origin(day: date) -> Origin:
 
 
 def _history(path: Path, note: str) -> PriceHistory:
-    dates: list[date] = []
-    closes: list[float] = []
-    for row in _rows(path):
-        dates.append(date.fromisoformat(row["date"]))
-        closes.append(float(row["close"]))
+    with path.open(newline="", encoding="utf-8") as f:  # a year of rows: not one dict a row
+        reader = csv.reader(f)
+        header = next(reader)
+        at_date, at_close = header.index("date"), header.index("close")
+        rows = list(reader)
+    dates = tuple(date.fromisoformat(row[at_date]) for row in rows)
+    closes = tuple(float(row[at_close]) for row in rows)
     # every bundled price is a US listing's (the ADR for Alibaba), in US dollars
-    return PriceHistory(path.stem, tuple(dates), tuple(closes), _origin(dates[-1]), note, "USD")
+    return PriceHistory(path.stem, dates, closes, _origin(dates[-1]), note, "USD")
 
 
 def eps_currency(basis: str, amounts_currency: str) -> str:
