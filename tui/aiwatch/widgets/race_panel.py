@@ -121,6 +121,7 @@ class RaceTable:
 
     def __init__(self, race: Race) -> None:
         self.race = race
+        self._lines: dict[int, list[Text]] = {}  # Textual measures, then draws, at one width
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         natural = natural_width(len(self.race.labels))
@@ -128,7 +129,10 @@ class RaceTable:
             max_width=options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from race_lines(self.race, options.max_width)
+        width = options.max_width
+        if width not in self._lines:
+            self._lines[width] = race_lines(self.race, width)
+        yield from self._lines[width]
 
 
 class RacePanel(Static):
