@@ -49,3 +49,19 @@ def test_a_history_with_a_non_date_is_a_decode_error() -> None:
     payload = '{"ticker":"MSFT","dates":["2026-04-29","soon"],"closes":[1,2],"currency":"USD"}'
     with pytest.raises(codec.DecodeError):
         codec.decode(PriceHistory, payload, ORIGIN)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf"), 1e308, -5.0, 2e7])
+def test_one_impossible_close_among_a_year_of_good_ones_is_refused(bad: float) -> None:
+    closes = [400.0 + i for i in range(250)]
+    closes[137] = bad
+    payload = codec.encode(history("MSFT")).replace(
+        '"closes":[410.5,412.25]', '"closes":[' + ",".join(map(repr, closes)) + "]").replace(
+        "nan", "NaN").replace("inf", "Infinity")
+    with pytest.raises(codec.DecodeError, match="cannot be shown"):
+        codec.decode(PriceHistory, payload, ORIGIN)
+
+
+def test_a_zero_close_and_the_largest_price_are_let_through() -> None:
+    payload = codec.encode(history("MSFT")).replace("[410.5,412.25]", "[0,1e7]")
+    assert codec.decode(PriceHistory, payload, ORIGIN).closes == (0.0, 1e7)
