@@ -26,12 +26,15 @@ def test_decoding_resolves_type_hints_once_per_class(monkeypatch: pytest.MonkeyP
         return real(cls)
 
     monkeypatch.setattr(codec, "get_type_hints", counted)
-    codec._hints.cache_clear()
+    caches = (codec._hints, codec._field_converters)
+    for cache in caches:
+        cache.cache_clear()
     try:
         decoded = [codec.decode(PriceHistory, codec.encode(history(t)), ORIGIN)
                    for t in ("MSFT", "AMZN", "GOOGL")]
     finally:
-        codec._hints.cache_clear()
+        for cache in caches:
+            cache.cache_clear()
     assert decoded == [history(t) for t in ("MSFT", "AMZN", "GOOGL")]
     assert resolved == [PriceHistory]
 

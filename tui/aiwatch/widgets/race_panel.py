@@ -9,6 +9,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -139,6 +140,24 @@ class RacePanel(Static):
     """The race for the symbols of the list that have a cloud segment."""
 
     race: reactive[Race | None] = reactive(None, layout=True)
+    # Measured once per race and room: Textual measures afresh at every layout (a start lays
+    # the screen out twice), by rendering the panel; a new race (a new object) is measured anew.
+    _width: tuple[object, int, int] = (None, -1, 0)  # race, container width, width
+    _height: tuple[object, int, int] = (None, -1, 0)  # race, width, height
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        race, room, width = self._width
+        if race is not self.race or room != container.width:
+            width = super().get_content_width(container, viewport)
+            self._width = (self.race, container.width, width)
+        return width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        race, measured_at, height = self._height
+        if race is not self.race or measured_at != width:
+            height = super().get_content_height(container, viewport, width)
+            self._height = (self.race, width, height)
+        return height
 
     def render(self) -> RenderableType:
         race = self.race

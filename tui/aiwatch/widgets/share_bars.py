@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -118,6 +119,19 @@ def _host(url: str) -> str:
     return visible(host or url)
 
 
+class Title:
+    """The panel's title on one line where it fits, "global" left out before it wraps."""
+
+    def __init__(self, period: str) -> None:
+        self.period = visible(period)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        forms = [Text.assemble(("Cloud infrastructure market share", "bold"),
+                               (f"{scope} · {REFERENCE_FIRM} · {self.period}", C.muted))
+                 for scope in (" · global", "")]
+        yield next((form for form in forms if form.cell_len <= options.max_width), forms[0])
+
+
 class ShareGrid:
     """The bars, their shares and changes, and the axis, laid out at the width Rich offers:
     the bars take what the label, share and change columns leave. (Not a Rich Table: its
@@ -181,6 +195,16 @@ class ShareBars(Widget):
 
     shares: reactive[tuple[CloudShare, ...]] = reactive((), layout=True)
     providers: tuple[str, ...] = tuple(PROVIDER_LABELS)
+    _height: tuple[object, int, int] = ((), -1, 0)  # the shares, the width, their height
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """Measured once per shares and width: Textual measures afresh at every layout (a
+        start lays the screen out twice), by rendering the panel."""
+        shares, measured_at, height = self._height
+        if shares is not self.shares or measured_at != width:
+            height = super().get_content_height(container, viewport, width)
+            self._height = (self.shares, width, height)
+        return height
 
     def render(self) -> RenderableType:
         rows = share_rows(self.shares, self.providers)
@@ -188,11 +212,7 @@ class ShareBars(Widget):
         if not known:
             return Text("no market-share data", style=C.muted)
         period = max(s.period for s in known)
-        title = Text.assemble(
-            ("Cloud infrastructure market share", "bold"),
-            (f" · global · {REFERENCE_FIRM} · {visible(period)}", C.muted),
-        )
-        return Group(title, ShareGrid(rows, period), *self._footer(known))
+        return Group(Title(period), ShareGrid(rows, period), *self._footer(known))
 
     def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
         lines: list[RenderableType] = []
