@@ -53,3 +53,23 @@ async def test_nothing_flips_nothing_is_written(make_test_app, fake_yahoo: FakeY
         await settle(app, pilot)
         await pilot.pause(0.3)
     assert not journal.exists()
+
+
+async def test_a_check_past_the_first_screenful_flips_too(make_test_app, fake_yahoo: FakeYahoo,
+                                                          tmp_home: Path) -> None:
+    """AMZN 14th in the list is read after the first frame (the first screenful is read
+    before it): the start's refresh still compares its check against what it was."""
+    from watchlists import write_tickers
+
+    write_tickers(["MSFT", "GOOGL", "BABA", *(f"T{n:02d}" for n in range(10)), "AMZN"])
+    live = fixture_quote("AMZN")[0]
+    journal = note(tmp_home, "AMZN", "# AMZN\ncheck: price >= 257\n")
+    app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        for _ in range(40):
+            if journal.exists():
+                break
+            await pilot.pause(0.05)
+        assert [line for line in journal.read_text().splitlines() if line.startswith("- ")] == [
+            f"- 2026-10-07 14:30 UTC · AMZN · check · price >= 257 · ✘ → ✔ · {live:.2f}"]

@@ -11,9 +11,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from rich.console import RenderableType
 from textual.screen import Screen
-from watchlists import MANY, write_tickers
+from watchlists import MANY, all_cards_built, write_tickers
 
 from aiwatch.app import AiwatchApp
 from aiwatch.refresh import FetchEvent
@@ -380,3 +381,36 @@ async def test_a_card_builds_its_rows_only_at_the_width_it_is_laid_out_at(
         assert len(cards) == 4 and all(card.summary is not None for card in cards)
     laid_out = {card.outer_size.width - card.styles.gutter.width for card in cards}
     assert widths and set(widths) == laid_out == {34, 35}
+
+
+@pytest.mark.parametrize(("sort", "read_first"), [("list", 12), ("day", 100)])
+async def test_a_long_list_reads_the_first_screenful_first(
+        make_test_app, monkeypatch, sort: str, read_first: int) -> None:  # noqa: ANN001
+    """In its own order, a 100-symbol list reads (cache, notes, summaries) only the tickers
+    of the cards the first frame builds; the rest come in before their cards are built and
+    before the fetch starts. Sorted by a figure, every ticker is read first (the order needs
+    them all)."""
+    from textual.app import App
+    from watchlists import write_config
+
+    from aiwatch.screens.watchlist import FIRST_CARDS
+
+    write_config("tickers = [" + ", ".join(f'"{t}"' for t in MANY) + f']\nsort = "{sort}"\n')
+    app = make_test_app()
+    at_first_frame: list[tuple[int, int, int]] = []
+    display = App._display
+
+    def recording(self: App[None], screen: object, renderable: object) -> None:
+        if (renderable is not None and not self._batch_count and not at_first_frame
+                and isinstance(screen, WatchlistScreen)):
+            at_first_frame.append((len(app.views), len(app.summaries), len(app.note_texts)))
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", recording)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await all_cards_built(app, pilot)
+        assert at_first_frame == [(read_first, read_first, read_first)]
+        assert read_first in (FIRST_CARDS, len(MANY))
+        assert list(app.views) == list(MANY)  # in the list's order, every one
+        assert all(card.summary is not None for card in app.screen.cards)
+        assert len(app.note_texts) == len(MANY)

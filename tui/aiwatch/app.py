@@ -39,7 +39,7 @@ from aiwatch.messages import EditSymbol, OpenDetail, OpenNote, RefreshFinished, 
 from aiwatch.model import ADS_SYMBOL, ORDINARY_SYMBOL, CloudShare, Origin, Provenance, TickerView
 from aiwatch.race import build_race
 from aiwatch.refresh import CachedData, FetchEvent, Refresher
-from aiwatch.screens.watchlist import WatchlistScreen
+from aiwatch.screens.watchlist import FIRST_CARDS, WatchlistScreen
 from aiwatch.sources.snapshot import Snapshot, with_user_rows
 from aiwatch.store.config import Config, with_available_themes
 from aiwatch.store.journal import Journal, JournalError
@@ -154,9 +154,9 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def on_mount(self) -> None:
         """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
         self.now = self.services.clock()
-        self.notes_problems = self._load_notes()
-        self.views = cached_views(self.snapshot, self.tickers,
-                                  self.services.refresher.cached(self.tickers))
+        first = self._first_screenful()
+        self.notes_problems = self._load_notes(first)
+        self._add_views(first)
         self._summarise()
         theme = with_available_themes(self.services.config, self.available_themes).theme
         if theme:
@@ -167,11 +167,43 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
                                      *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
         self.set_interval(60, self._tick)
+        if len(first) < len(self.tickers):
+            self.after_paint(self.screen, self._read_the_rest)
         self.start_refresh(force=self.services.force_first_refresh, after_paint=True)
         self.after_paint(self.screen, self._collect_after_start)
         if not self.is_headless:  # not in tests: their event loop and process are shared
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def _first_screenful(self) -> list[str]:
+        """The tickers read before the first frame: those of the cards it builds, when the
+        list shows in its own order, as cards, with no holdings to total; else all of them.
+        (A 100-ticker start decoded, summarised and read the notes of all 100 first: ~70 ms.)"""
+        config = self.list_editor.config
+        if (config.sort != "list" or self.compact_view() or config.positions.symbols
+                or {ADS_SYMBOL, ORDINARY_SYMBOL} <= set(self.tickers)):
+            return list(self.tickers)
+        return list(self.tickers[:FIRST_CARDS])
+
+    def _read_the_rest(self) -> None:
+        """The first frame is on screen: the rest of the list is read in before its cards
+        are built and before the fetch starts (both wait for that same frame)."""
+        rest = [ticker for ticker in self.tickers if ticker not in self.views]
+        problems = self._read_notes(rest)
+        self.notes_problems += problems
+        for problem in problems:
+            self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
+        self._add_views(rest)
+        self._summarise()
+        if self._before_refresh is not None:  # the start's refresh flips checks against these
+            self._before_refresh = {**self.summaries, **self._before_refresh}
+        self._update_status()
+
+    def _add_views(self, added: list[str]) -> None:
+        """The views of `added` from the cache (else the snapshot), in the list's order."""
+        views = cached_views(self.snapshot, added, self.services.refresher.cached(added))
+        self.views = {t: self.views.get(t) or views[t] for t in self.tickers
+                      if t in self.views or t in views}
 
     def _collect_after_start(self) -> None:
         """The first frame is on screen: the collector, off during start-up (cli.main), runs

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from aiwatch.feed import cached_views
 from aiwatch.list_editor import EditError
 from aiwatch.ordering import ORDERS, next_order, ordered
 from aiwatch.refresh import FetchEvent
@@ -62,9 +61,8 @@ class ListActions:
         home = self.screen
         current = home.selected_ticker if isinstance(home, WatchlistScreen) else None
         added = [t for t in config.tickers if t not in self.views]
-        views = cached_views(self.snapshot, added, self.services.refresher.cached(added))
         self.tickers = config.tickers
-        self.views = {t: self.views.get(t) or views[t] for t in config.tickers}
+        self._add_views(added)
         for problem in self._read_notes(added) if added else ():
             self.notify(problem, severity="warning", markup=False)
         self._summarise()

@@ -60,15 +60,15 @@ class NoteActions:
                                                 self.services.clock())
         self.exit(return_code=128 + signal.SIGTERM)
 
-    def _load_notes(self: AiwatchApp) -> list[str]:
-        """Seed missing notes, then read them all; failures come back as one line each for
-        seeding and for reading, never as an exception."""
+    def _load_notes(self: AiwatchApp, tickers: list[str]) -> list[str]:
+        """Seed the missing notes of `tickers`, then read them; failures come back as one
+        line each for seeding and for reading, never as an exception."""
         notes = self.services.notes
         problems = [f"{display_path(path)} holds unsaved note text from when aiwatch was "
                     "stopped: merge it into the note, then delete it"
                     for path in notes.recovered()]
         notes.remove_stale_temp_files()
-        return problems + self._read_notes(list(self.tickers))
+        return problems + self._read_notes(tickers)
 
     def _read_notes(self: AiwatchApp, tickers: list[str]) -> list[str]:
         """Seed the notes `tickers` lack and read theirs into `note_texts` (at start, and for
@@ -148,7 +148,7 @@ class NoteActions:
 
     def reload_notes(self: AiwatchApp) -> None:
         """Pick up notes edited outside the app (and forget note trouble that is gone)."""
-        self.notes_problems = self._load_notes()
+        self.notes_problems = self._load_notes(list(self.tickers))
         for problem in self.notes_problems:
             self.notify(problem, severity="error", markup=False)
         self._summarise()
