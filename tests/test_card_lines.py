@@ -56,3 +56,18 @@ async def test_a_post_market_price_shows_under_the_regular_one(amzn: TickerSumma
         post = next(line for line in lines if line.strip().startswith("post"))
         # 262.00 against 256.29: +5.71, +2.23 %
         assert post.split() == ["post", "19:30", "262.00", "+5.71", "+2.23%"]
+
+
+@pytest.mark.parametrize(("width", "shown"), [
+    (30, "52w 352.17 ───────● 537.65 96%"),
+    (26, "52w 352.17 ───● 537.65 96%"),
+    (24, "52w 352.17 ─────● 537.65"),  # the percentage goes; before, "96%" wrapped
+    (20, "352.17 ─────● 537.65"),
+    (16, "352.17 ──● 537.…"),
+])
+def test_the_52_week_row_never_wraps(width: int, shown: str) -> None:
+    from aiwatch.metrics import Range52
+    from aiwatch.widgets.ticker_card import range_line
+
+    line = range_line(Range52(352.17, 537.65, 0.96), width)
+    assert line.plain == shown and line.cell_len <= width

@@ -22,7 +22,7 @@ from textual.widget import Widget
 
 from aiwatch.checks import shown_value
 from aiwatch.market import zone
-from aiwatch.metrics import calendar_label, extended_change, fiscal_label
+from aiwatch.metrics import Range52, calendar_label, extended_change, fiscal_label
 from aiwatch.model import CheckResult, Quote, ThesisCheck
 from aiwatch.summary import TickerSummary
 from aiwatch.text import visible
@@ -137,6 +137,18 @@ def rows_of(text: Text, width: int) -> list[Text]:
     if text.cell_len <= width and "\n" not in text.plain:
         return [text]
     return list(text.wrap(_WRAP_CONSOLE, width))
+
+
+def range_line(range52: Range52, width: int) -> Text:
+    """52w 352.17 ──●── 537.65 96%: the track takes what the figures leave; where it would
+    be under 3 cells, the percentage goes, then the label (the row never wraps)."""
+    low, high = f"{range52.low:,.2f}", f"{range52.high:,.2f}"
+    forms = []
+    for label, percent in (("52w ", f" {range52.position * 100:.0f}%"), ("52w ", ""), ("", "")):
+        room = width - len(label) - len(low) - len(high) - len(percent) - 2
+        forms.append(Text.assemble((label, C.muted), low, " ", range_bar(range52.position, room),
+                                   " ", high, (percent, C.muted)))
+    return fit(forms, width)
 
 
 def extended_line(quote: Quote, width: int) -> Text | None:
@@ -416,10 +428,7 @@ class TickerCard(Widget, can_focus=True):
         label = Text(" 3M", style=C.muted)
         lines.append(Text.assemble(sparkline(f.spark, width - len(label)), label))
         if f.range52:
-            low, high = f"{f.range52.low:,.2f}", f"{f.range52.high:,.2f}"
-            pct = f" {f.range52.position * 100:.0f}%"
-            bar = range_bar(f.range52.position, width - len(low) - len(high) - len(pct) - 6)
-            lines.append(Text.assemble(("52w ", C.muted), low, " ", bar, " ", high, (pct, C.muted)))
+            lines.append(range_line(f.range52, width))
         return lines
 
     @staticmethod
