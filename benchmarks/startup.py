@@ -40,7 +40,7 @@ from aiwatch import locations
 from aiwatch.model import Origin, Provenance
 from aiwatch.sources.snapshot import load_snapshot
 from aiwatch.store.cache import Cache
-from dataclasses import replace
+from msgspec.structs import replace
 from datetime import datetime, UTC
 snap = load_snapshot()
 cache = Cache(locations.cache_file())

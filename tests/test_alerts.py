@@ -3,12 +3,12 @@ desktop notice sequence per terminal."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from bundled import bundled_summaries
+from msgspec.structs import replace
 
 from aiwatch.alerts import Flip, flips
 from aiwatch.checks import parse_alerts, parse_checks

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 from capture_yahoo import CAPTURES, CaptureYahoo
 from conftest import YAHOO_FIXTURES, FakeYahoo, fixture_quote, reset_yfinance
+from msgspec.structs import replace
 from test_fetch import FAKE_FETCH, child_env
 from test_refresh import Clock, requests_by_kind
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from conftest import FakeYahoo
+from msgspec.structs import replace
 from screen_states import FIXED_NOW
 from test_live_app import IN_SESSION
 from test_symbols import card_text

@@ -3,10 +3,9 @@ pre- or post-market price under the regular one."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from bundled import bundled_summaries
+from msgspec.structs import replace
 from screen_states import FIXED_NOW
 from textual.app import App, ComposeResult
 

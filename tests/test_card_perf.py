@@ -173,8 +173,7 @@ async def test_a_card_painted_from_memory_shows_what_textual_would_paint(
         make_test_app) -> None:
     """The kept looks follow what the lines are made of: the focus, the style rules (a new
     theme, a border set on the card itself), new figures under the same titles."""
-    from dataclasses import replace
-
+    from msgspec.structs import replace
     from textual.geometry import Region
     from textual.widget import Widget
 

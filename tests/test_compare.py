@@ -3,11 +3,11 @@ span the range, surprise streaks, and the screen's range and sort keys."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from bundled import bundled_summaries
+from msgspec.structs import replace
 
 from aiwatch.compare import compare_rows, range_return, rebased, surprise_streak
 from aiwatch.model import Origin, PriceHistory, Provenance

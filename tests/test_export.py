@@ -4,10 +4,10 @@ CSV and JSON round-trip to the same values; the check report's verdicts."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import pytest
 from bundled import bundled_summaries
+from msgspec.structs import replace
 
 from aiwatch.export import (
     FigureRow,

@@ -109,7 +109,7 @@ def test_the_fetch_process_line_format(tmp_home: Path) -> None:
 UI_PROCESS = textwrap.dedent("""
     import asyncio, sys
     import datetime
-    from dataclasses import replace
+    from msgspec.structs import replace
     from aiwatch.cli import make_app
     from aiwatch.fetcher import SubprocessFetcher
 

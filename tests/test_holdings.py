@@ -3,11 +3,11 @@ need; BABA against 9988.HK — figures worked by hand."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from watchlists import write_config
 
 from aiwatch.feed import base_views

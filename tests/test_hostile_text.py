@@ -8,11 +8,11 @@ pictures (ESC as ␛)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from screen_states import FIXED_NOW
 
 from aiwatch.locations import cache_file

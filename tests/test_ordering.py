@@ -3,11 +3,11 @@ and the compact view's lines."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 from bundled import bundled_summaries
+from msgspec.structs import replace
 from textual.app import App, ComposeResult
 
 from aiwatch.model import Origin, PriceHistory, Provenance

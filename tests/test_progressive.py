@@ -8,10 +8,10 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 from conftest import FakeYahoo, fixture_quote
+from msgspec.structs import replace
 from test_fetch import child_env
 from test_live_app import IN_SESSION
 from watchlists import write_tickers

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+from msgspec.structs import replace
 
 from aiwatch.model import Company, Origin, Provenance, Quote, TickerView
 from aiwatch.sources.snapshot import load_snapshot

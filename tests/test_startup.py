@@ -8,10 +8,10 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from rich.console import RenderableType
 from textual.screen import Screen
 from watchlists import MANY, all_cards_built, write_tickers
@@ -43,7 +43,7 @@ NOT_AT_FIRST_FRAME = ("aiwatch.alerts", "aiwatch.desktop")
 
 FIRST_FRAME = textwrap.dedent("""
     import asyncio, sys
-    from dataclasses import replace
+    from msgspec.structs import replace
     from datetime import datetime, UTC
     from aiwatch.cli import make_app
     from aiwatch.fetcher import SubprocessFetcher

@@ -25,8 +25,9 @@ the FX rate included, gives no comparison at all.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from aiwatch.model import Quote, plausible_price
 
@@ -38,8 +39,7 @@ SAME_WINDOW = datetime.timedelta(hours=16)
 MAX_APART = datetime.timedelta(days=7)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class AdsComparison:
+class AdsComparison(Struct, frozen=True):
     """The ADS against the Hong Kong line, with the as-of time of each input."""
 
     ads_price: float  # USD

@@ -8,8 +8,9 @@ news, and the first summaries of a session (nothing to compare with) flip nothin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from aiwatch.checks import shown_value
 from aiwatch.model import CheckResult
@@ -18,8 +19,7 @@ from aiwatch.summary import TickerSummary
 MARKS = {True: "✔", False: "✘", None: "?"}
 
 
-@dataclass(frozen=True, slots=True)
-class Flip:
+class Flip(Struct, frozen=True):
     ticker: str
     kind: str  # "check" | "alert"
     text: str  # the line's expression: "cloud_yoy >= 20"

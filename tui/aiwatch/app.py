@@ -12,12 +12,13 @@ import os
 import signal
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from msgspec import Struct
+from msgspec.structs import replace
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -75,8 +76,7 @@ APPLY_AT_ONCE = 4
 APPLY_NEXT = 0.02  # seconds
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Services:
+class Services(Struct, frozen=True):
     """What the app works with; tests build it with tmp dirs, a fake HTTP session and a
     fixed clock."""
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from aiwatch.model import CheckResult, ThesisCheck
 

@@ -5,13 +5,12 @@ footer's word for it, and the palette's title and help (no palette entry without
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from msgspec import Struct
 from textual.binding import Binding
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Command:
+class Command(Struct, frozen=True):
     """One command: its keys, action, footer word, palette entry and help."""
 
     id: str  # "watchlist.compare": [keymap] rebinds by it

@@ -11,8 +11,9 @@ or missed (negative) the estimate.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from aiwatch.metrics import eps_surprise
 from aiwatch.model import PriceHistory
@@ -21,8 +22,7 @@ from aiwatch.summary import TickerSummary
 RANGES = {"1M": 30, "3M": 91, "6M": 182, "1Y": 365, "5Y": 1826}
 
 
-@dataclass(frozen=True, slots=True)
-class Rebased:
+class Rebased(Struct, frozen=True):
     ticker: str
     dates: tuple[date, ...]
     values: tuple[float, ...]  # 100 at the first date
@@ -84,8 +84,7 @@ def surprise_streak(summary: TickerSummary) -> int:
     return streak
 
 
-@dataclass(frozen=True, slots=True)
-class CompareRow:
+class CompareRow(Struct, frozen=True):
     ticker: str
     returns: dict[str, float | None]  # range label -> % return over it
     cloud_yoy: float | None

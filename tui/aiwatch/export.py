@@ -13,7 +13,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+
+from msgspec import Struct
+from msgspec.structs import asdict, fields
 
 from aiwatch.checks import shown_value
 from aiwatch.metrics import calendar_label
@@ -25,8 +27,7 @@ PERCENT = {"change_pct", "range_pos", "eps_surprise", "revenue_yoy", "net_income
            "cloud_yoy", "cloud_share", "china_share"}  # rates in %; cloud_share_change in pp
 
 
-@dataclass(frozen=True, slots=True)
-class FigureRow:
+class FigureRow(Struct, frozen=True):
     ticker: str
     figure: str  # "price", "revenue_yoy", "check: cloud_yoy >= 20"
     value: float | str | None

@@ -10,9 +10,10 @@ A ticker outside the bundled companies is named as Yahoo names it (its quote's n
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from aiwatch.model import (
     Company,

@@ -6,7 +6,8 @@ Hong Kong line when both are listed. The FX pairs this needs are what the fetch 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from aiwatch.adr import AdsComparison, compare_ads
 from aiwatch.market import market_day
@@ -27,8 +28,7 @@ from aiwatch.store.config import Lot as ConfigLot
 ADS, ORDINARY = ADS_SYMBOL, ORDINARY_SYMBOL
 
 
-@dataclass(frozen=True, slots=True)
-class Holdings:
+class Holdings(Struct, frozen=True):
     positions: dict[str, Position]  # symbol -> its position, for listed symbols with lots
     total: PortfolioTotal | None  # None without any position
     ads: AdsComparison | None  # BABA vs 9988.HK, when both are listed and comparable

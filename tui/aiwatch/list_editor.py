@@ -8,8 +8,10 @@ config's. Every failure comes back as a sentence; the list shown then stays as i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aiwatch.store.config import Config
 
@@ -22,8 +24,7 @@ def _config_edit():  # noqa: ANN202 - the module, loaded on the first edit (toml
     return config_edit
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Removed:
+class Removed(Struct, frozen=True):
     """What `u` puts back: the symbol, where it was, and in which list."""
 
     ticker: str

@@ -7,9 +7,10 @@ where the source gives the two amounts and no rate do we compute it. Nothing is 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
+
+from msgspec import Struct
 
 from aiwatch.market import CLOSE, NEW_YORK
 from aiwatch.model import (
@@ -60,8 +61,7 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Growth:
+class Growth(Struct, frozen=True):
     """A year-on-year rate, and whether we computed it (the source stated none)."""
 
     pct: float | None
@@ -142,8 +142,7 @@ def segment_for(
     return max(rows, key=lambda s: s.quarter_end, default=None)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Range52:
+class Range52(Struct, frozen=True):
     """The 52-week low and high of the closes, and where the price sits between them."""
 
     low: float
@@ -232,8 +231,7 @@ def quote_from_history(history: PriceHistory) -> Quote | None:
                  history.origin)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Figures:
+class Figures(Struct, frozen=True):
     """Everything a card shows for one ticker, computed once from its view."""
 
     quote: Quote | None

@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # Minor currency units Yahoo quotes in: code -> (major code, minor units per major unit).
 MINOR_UNITS: dict[str, tuple[str, int]] = {
@@ -41,8 +42,7 @@ def major_unit(currency: str) -> tuple[str, int]:
     return MINOR_UNITS.get(currency, (currency, 1))
 
 
-@dataclass(frozen=True, slots=True)
-class Lot:
+class Lot(Struct, frozen=True):
     """One purchase (or short sale, quantity < 0): `unit_cost` per share in `currency`."""
 
     quantity: float
@@ -60,8 +60,7 @@ class Lot:
             raise ValueError("a lot needs a currency")
 
 
-@dataclass(frozen=True, slots=True)
-class FxRate:
+class FxRate(Struct, frozen=True):
     """One Yahoo FX quote: `pair` "HKDUSD=X" means 1 HKD = `rate` USD; "HKD=X" is USD->HKD,
     as Yahoo names it. `as_of` is the rate's market time."""
 
@@ -82,8 +81,7 @@ class FxRate:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Conversion:
+class Conversion(Struct, frozen=True):
     """A rate from one currency to another and the quotes it was made of (none: same
     currency)."""
 
@@ -127,8 +125,7 @@ class FxTable:
         return Conversion(found.rate * target_div / source_div, found.used)
 
 
-@dataclass(frozen=True, slots=True)
-class Amounts:
+class Amounts(Struct, frozen=True):
     """A position's figures in one currency; None where an input (price, close, rate) is
     missing. `day_base` is what the day P&L is measured against (the previous value, or the
     cost of lots bought today), kept so a portfolio's day % weighs each position rightly."""
@@ -150,8 +147,7 @@ class Amounts:
                        self.day_pnl_pct, at(self.day_base), at(self.total_pnl), self.total_pnl_pct)
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Struct, frozen=True):
     """One symbol's lots valued: `local` in the quote's (major) currency, `in_base` in the
     user's base currency (None without the rate)."""
 
@@ -257,8 +253,7 @@ def _unique(rates: Iterable[FxRate]) -> tuple[FxRate, ...]:
     return tuple(sorted(set(rates), key=lambda fx: fx.pair))
 
 
-@dataclass(frozen=True, slots=True)
-class PortfolioTotal:
+class PortfolioTotal(Struct, frozen=True):
     """All positions in the base currency. A figure is None when any position lacks it (a
     partial sum would pass for the whole); `incomplete` names those positions and
     `missing_currencies` the currencies that had no rate."""

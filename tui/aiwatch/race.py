@@ -10,8 +10,9 @@ two amounts in one currency). Every cell keeps its source; computed ones say so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
+
+from msgspec import Struct
 
 from aiwatch.metrics import REFERENCE_FIRM, calendar_label, cloud_yoy, next_quarter_end
 from aiwatch.model import CloudShare, TickerView
@@ -19,8 +20,7 @@ from aiwatch.model import CloudShare, TickerView
 QUARTERS = 8
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class RaceCell:
+class RaceCell(Struct, frozen=True):
     """One figure of the race, with where it came from."""
 
     value: float | None
@@ -31,8 +31,7 @@ class RaceCell:
 EMPTY = RaceCell(None)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class RaceRow:
+class RaceRow(Struct, frozen=True):
     """One company's figures over the race's quarters."""
 
     ticker: str
@@ -46,8 +45,7 @@ class RaceRow:
         return known[-1] - known[0] if len(known) >= 2 else None
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Race:
+class Race(Struct, frozen=True):
     """The three race tables over the same calendar quarters."""
 
     quarters: tuple[date, ...]  # calendar quarter ends, oldest first

@@ -23,9 +23,11 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aiwatch.model import EQUITY, Fundamentals, PriceHistory, Quote
 from aiwatch.store.cache import Cache, Kind
@@ -41,8 +43,7 @@ BACKOFF_KEY = "backoff"  # the cache's meta entry holding the back-off
 P = TypeVar("P", PriceHistory, Quote, Fundamentals)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Ttl:
+class Ttl(Struct, frozen=True):
     """How long fetched data counts as fresh."""
 
     quote: timedelta = timedelta(minutes=5)
@@ -50,8 +51,10 @@ class Ttl:
     fundamentals: timedelta = timedelta(hours=24)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class CachedData:
+DEFAULT_TTL = Ttl()
+
+
+class CachedData(Struct, frozen=True):
     """What the cache holds for one ticker (each part None when it holds none)."""
 
     history: PriceHistory | None = None
@@ -59,8 +62,7 @@ class CachedData:
     fundamentals: Fundamentals | None = None
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class FetchEvent:
+class FetchEvent(Struct, frozen=True):
     """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
     or "fundamentals"; "fx" for an FX pair's quote, cached as a quote under the pair's
     symbol), a ticker failed (`error`), or the run is `done` (`message`, `backoff_until`).
@@ -115,7 +117,7 @@ class Refresher:
     """Refreshes stale data from a YahooSource into a Cache; source None means offline."""
 
     def __init__(self, cache: Cache, source: YahooSource | None,
-                 clock: Callable[[], datetime], ttl: Ttl = Ttl()) -> None:
+                 clock: Callable[[], datetime], ttl: Ttl = DEFAULT_TTL) -> None:
         self._cache = cache
         self._source = source
         self._clock = clock

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
+
+from msgspec import Struct, field
 
 from aiwatch.model import Fundamentals, PriceHistory, Quote
 from aiwatch.refresh import FetchEvent, longer_history
@@ -25,8 +26,7 @@ R = TypeVar("R")
 V = TypeVar("V")
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshOutcome:
+class RefreshOutcome(Struct, frozen=True):
     """The fresh objects of one refresh (Origin LIVE), and what went wrong.
 
     `errors` holds per-ticker messages for the cards; `message` the overall one for the status

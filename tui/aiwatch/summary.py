@@ -7,9 +7,11 @@ widgets render, so widgets hold no logic beyond layout.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aiwatch.checks import evaluate, parse_alert, parse_alerts, parse_checks, parse_line
 from aiwatch.market import last_session_day, market_day
@@ -36,8 +38,7 @@ INSTRUMENT_WORDS = {"ETF": "ETF", "INDEX": "index", "CURRENCY": "currency",
                     "MONEYMARKET": "money-market fund", "OPTION": "option"}
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class TickerSummary:
+class TickerSummary(Struct, frozen=True):
     """Everything a card and the detail screen show for one ticker, worked out once."""
 
     view: TickerView

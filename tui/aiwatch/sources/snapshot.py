@@ -12,10 +12,12 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from aiwatch.locations import bundled_data_dir
 from aiwatch.model import (
@@ -35,8 +37,7 @@ from aiwatch.model import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Snapshot:
+class Snapshot(Struct, frozen=True):
     """Everything bundled, indexed by ticker."""
 
     companies: dict[str, Company]

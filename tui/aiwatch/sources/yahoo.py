@@ -16,10 +16,11 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from aiwatch.model import Fundamentals, Origin, PriceHistory, Provenance, Quote
 from aiwatch.sources.yahoo_map import (
@@ -69,8 +70,7 @@ class YahooError(Exception):
         self.kind: ErrorKind = kind
 
 
-@dataclass(frozen=True, slots=True)
-class PriceData:
+class PriceData(Struct, frozen=True):
     """One chart answer: the daily closes, and the latest quote read from the same response."""
 
     history: PriceHistory

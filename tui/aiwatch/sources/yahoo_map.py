@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import re
 from contextlib import suppress
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from msgspec.structs import replace
 
 from aiwatch.model import (
     EarningsQuarter,

@@ -14,9 +14,11 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 if TYPE_CHECKING:
     from curl_cffi.requests import Response, Session
@@ -29,8 +31,7 @@ CONNECT_TIMEOUT = 3.0  # seconds, and at most half of the total
 AUXILIARY = ("fc.yahoo.com", "guce.yahoo.com", "consent.yahoo.com", "/v1/test/getcrumb")
 
 
-@dataclass(frozen=True, slots=True)
-class Exchange:
+class Exchange(Struct, frozen=True):
     """One request yfinance made, and how it ended."""
 
     url: str

@@ -1,7 +1,7 @@
-"""The model's frozen dataclasses as JSON, for the cache.
+"""The model's frozen records (msgspec Structs) as JSON, for the cache.
 
 Generic over the field types the model uses (str, float, bool, date, datetime, tuples, optionals,
-nested dataclasses), so adding a field with a default to the model needs no change here and old
+nested records), so adding a field with a default to the model needs no change here and old
 cache entries still load. `origin` is left out: the cache keeps the fetch time in its own column
 and hands back Origin(CACHED, fetched_at).
 """
@@ -13,10 +13,11 @@ import json
 import math
 import types
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+from msgspec import Struct
 
 from aiwatch.model import MAX_PRICE, Origin, PriceHistory, Quote, plausible_price
 
@@ -24,7 +25,7 @@ T = TypeVar("T")
 
 
 class DecodeError(ValueError):
-    """A payload that does not fit the dataclass (an older or damaged entry)."""
+    """A payload that does not fit the record (an older or damaged entry)."""
 
 
 def encode(obj: object) -> str:
@@ -63,9 +64,9 @@ def _implausible_prices(obj: object) -> list[float]:
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)
-                if f.name != "origin"}
+    if isinstance(value, Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__
+                if name != "origin"}
     if isinstance(value, date):  # datetime too
         return value.isoformat()
     if isinstance(value, Enum):
@@ -122,6 +123,6 @@ def _converter(hint: Any) -> Converter:
         return lambda value, origin: convert(value)
     if isinstance(hint, type) and issubclass(hint, Enum):
         return lambda value, origin: hint(value)
-    if isinstance(hint, type) and is_dataclass(hint):
+    if isinstance(hint, type) and issubclass(hint, Struct):
         return lambda value, origin: _build(hint, value, origin)
     return lambda value, origin: value

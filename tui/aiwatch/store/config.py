@@ -17,9 +17,11 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from aiwatch.store.atomic import write_atomic
 
@@ -99,8 +101,7 @@ tickers = ["BABA", "AMZN", "MSFT", "GOOGL"]
 """
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Lists:
+class Lists(Struct, frozen=True):
     """The named watchlists as read, in file order, and the one chosen with `list = "..."`."""
 
     named: tuple[tuple[str, tuple[str, ...]], ...] = ((DEFAULT_LIST, DEFAULT_TICKERS),)
@@ -114,8 +115,7 @@ class Lists:
         return next((tickers for n, tickers in self.named if n == name), None)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Lot:
+class Lot(Struct, frozen=True):
     """One purchase: how many, at what unit cost, when, in which currency (None: the
     symbol's own, as Yahoo quotes it)."""
 
@@ -125,8 +125,7 @@ class Lot:
     currency: str | None = None
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Positions:
+class Positions(Struct, frozen=True):
     """The lots per symbol, symbols in file order."""
 
     lots: tuple[tuple[str, tuple[Lot, ...]], ...] = ()
@@ -139,8 +138,7 @@ class Positions:
         return next((lots for s, lots in self.lots if s == symbol), ())
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Config:
+class Config(Struct, frozen=True):
     """The settings as read, defaults where the file has none or a bad value."""
 
     tickers: tuple[str, ...] = DEFAULT_TICKERS  # what the app shows: the active list's symbols

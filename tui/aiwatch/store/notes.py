@@ -19,9 +19,10 @@ import re
 import stat
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from aiwatch.store.atomic import real_path, write_atomic
 
@@ -44,8 +45,7 @@ BREAK_NAMES = {"\r": "CR", "\v": "vertical tab", "\f": "form feed", "\x85": "NEL
                "\u2028": "U+2028", "\u2029": "U+2029"}
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class Note:
+class Note(Struct, frozen=True):
     """A note's text and the file version it was read from (None: no file yet).
 
     `refusal` is set when the app must not edit the note, and says why; `text` is then what
@@ -58,8 +58,7 @@ class Note:
     refusal: str = ""
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class SaveResult:
+class SaveResult(Struct, frozen=True):
     """The note as saved, and where the other version went on a conflict."""
 
     note: Note

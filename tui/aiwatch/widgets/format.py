@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
+from msgspec import Struct
 from rich.text import Text
 
 from aiwatch.metrics import Growth
@@ -15,8 +15,7 @@ from aiwatch.model import NextEarnings, Origin, Provenance, Quote
 from aiwatch.text import visible
 
 
-@dataclass(slots=True)
-class Palette:
+class Palette(Struct):
     """The four meanings colour carries on every screen, read when drawn (`C.up`), so they
     follow the kind of theme: `use_palette` swaps them when the theme changes."""
 

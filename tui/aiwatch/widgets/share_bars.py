@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from msgspec import Struct
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -27,8 +27,7 @@ CHANGE_WIDTH = 24
 AXES = ((10, 5), (20, 5), (40, 10), (60, 20), (80, 20), (100, 20))
 
 
-@dataclass(frozen=True, slots=True, repr=False)
-class ShareRow:
+class ShareRow(Struct, frozen=True):
     """One provider's bar: its latest share and the change over a year."""
 
     label: str
