@@ -90,3 +90,12 @@ def test_a_crash_with_an_unwritable_log_still_exits_1(
 def test_paths_name_the_crash_log(capsys: pytest.CaptureFixture[str], tmp_home) -> None:
     main(["--paths"])
     assert f"crash log: {tmp_home}/cache/aiwatch/crash.log" in capsys.readouterr().out
+
+
+def test_aiwatch_alone_reads_as_the_parser_would_read_it() -> None:
+    """The everyday launch skips building the parser; what it gets must not drift from it."""
+    from aiwatch.cli import PLAIN_LAUNCH, build_parser, parse_args
+
+    assert vars(build_parser().parse_args([])) == PLAIN_LAUNCH
+    assert vars(parse_args([])) == PLAIN_LAUNCH
+    assert parse_args(["--offline"]).offline is True

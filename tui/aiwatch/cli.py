@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from aiwatch import locations
@@ -23,6 +23,8 @@ from aiwatch.store.config import (
 )
 
 if TYPE_CHECKING:
+    import argparse
+
     from curl_cffi.requests import Session
 
     from aiwatch.app import AiwatchApp
@@ -38,7 +40,21 @@ def package_version() -> str:
         return "unknown"
 
 
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+# `aiwatch` alone, the everyday launch, as the parser reads it: no parser is built for it
+# (importing argparse and building the parser cost ~5 ms of every start). A test holds this
+# equal to parse_args([]).
+PLAIN_LAUNCH = {"version": False, "paths": False, "offline": False, "refresh": False,
+                "session_tickers": (), "command": None}
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace | SimpleNamespace:
+    argv = sys.argv[1:] if argv is None else argv
+    return build_parser().parse_args(argv) if argv else SimpleNamespace(**PLAIN_LAUNCH)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="aiwatch",
         description="A terminal watchlist for AI-cloud stocks: price and trend, earnings "
@@ -88,11 +104,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="these symbols (default: the watchlist)")
     export.add_argument("--refresh", dest="refresh_first", action="store_true",
                         help="fetch what is stale first")
-    return parser.parse_args(argv)
+    return parser
 
 
 def ticker_list(text: str) -> tuple[str, ...]:
     """`--tickers NVDA,ORCL`: symbols checked as the config's are; bad ones named."""
+    import argparse  # only while the parser runs
+
     tickers, bad = parse_tickers(text)
     if bad:
         raise argparse.ArgumentTypeError(f"not ticker symbols: {', '.join(map(repr, bad))}")
@@ -106,6 +124,8 @@ FX_PAIR = "[A-Z]{3}(?:[A-Z]{3})?=X"  # Yahoo's HKDUSD=X, or HKD=X (from USD); co
 
 def fx_list(text: str) -> tuple[str, ...]:
     """`--fx HKDUSD=X,EURUSD=X`: Yahoo's currency-pair symbols; anything else named."""
+    import argparse  # only while the parser runs
+
     pairs = tuple(dict.fromkeys(p.strip().upper() for p in text.split(",") if p.strip()))
     bad = [p for p in pairs if not re.fullmatch(FX_PAIR, p)]
     if bad:
