@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -90,3 +91,24 @@ def test_a_race_narrower_than_one_quarter_is_cut_not_wrapped(race) -> None:  # n
     lines = race_lines(race, 20)
     assert len(lines) == len(race_lines(race, 80))
     assert all(line.cell_len <= 20 for line in lines)
+
+
+async def test_the_race_takes_the_new_themes_heat_colours(make_test_app) -> None:  # noqa: ANN001
+    """Its lines are kept across renders, per width and kind of theme: a switch to a light
+    theme repaints the heat colours for a light background."""
+    from aiwatch.widgets.race_panel import RacePanel
+
+    app = make_test_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(RacePanel)
+
+        def colours() -> list[str]:  # AWS's growth per quarter: the heat-coloured cells
+            return [s.style.color.triplet.hex for s in panel.render_line(4)
+                    if re.fullmatch(r"\d+\.\d", s.text.strip()) and s.style.color.triplet]
+
+        dark = colours()
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = colours()
+    assert len(dark) == len(light) > 5 and dark != light

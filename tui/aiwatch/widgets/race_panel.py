@@ -122,7 +122,9 @@ class RaceTable:
 
     def __init__(self, race: Race) -> None:
         self.race = race
-        self._lines: dict[int, list[Text]] = {}  # Textual measures, then draws, at one width
+        # per width and kind of theme (the heat colours): Textual measures and draws at one
+        # width, and renders the panel afresh after a layout
+        self._lines: dict[tuple[int, bool], list[Text]] = {}
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         natural = natural_width(len(self.race.labels))
@@ -130,10 +132,10 @@ class RaceTable:
             max_width=options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        if width not in self._lines:
-            self._lines[width] = race_lines(self.race, width)
-        yield from self._lines[width]
+        key = (options.max_width, dark_theme())
+        if key not in self._lines:
+            self._lines[key] = race_lines(self.race, options.max_width)
+        yield from self._lines[key]
 
 
 class RacePanel(Static):
@@ -144,6 +146,7 @@ class RacePanel(Static):
     # the screen out twice), by rendering the panel; a new race (a new object) is measured anew.
     _width: tuple[object, int, int] = (None, -1, 0)  # race, container width, width
     _height: tuple[object, int, int] = (None, -1, 0)  # race, width, height
+    _table: RaceTable | None = None  # the race's lines, kept across renders
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         race, room, width = self._width
@@ -163,9 +166,11 @@ class RacePanel(Static):
         race = self.race
         if race is None:
             return Text("No symbol in the list reports a cloud segment.", style=C.muted)
+        if self._table is None or self._table.race is not race:
+            self._table = RaceTable(race)
         span = f"{race.labels[0]} → {race.labels[-1]}"
         return Group(
             Text.assemble(("Cloud race", "bold"), (f" · {span}", C.muted)),
-            RaceTable(race),
+            self._table,
             Text(f"{COMPUTED_MARK} computed by aiwatch from the reported amounts", style=C.muted),
         )
