@@ -106,3 +106,21 @@ async def test_the_cursor_stays_on_its_symbol_and_a_header_click_asks_for_its_or
         await pilot.click(CompactTable, offset=(3, 0))  # the Symbol header
         await pilot.pause()
         assert host.chosen == ["symbol"]
+
+
+async def test_a_cell_that_grows_widens_its_column_and_is_not_cut(
+        summaries: dict[str, TickerSummary]) -> None:
+    """Offline, "⚠" joins every symbol after the rows were built: the longest symbol's mark
+    used to be cut at the column's first width ("9988.HK" showed, "9988.HK ⚠" did not)."""
+    host = Host()
+    tickers = ("AMZN", "GOOGL", "MSFT")
+    async with host.run_test(size=(80, 24)) as pilot:
+        table = host.query_one(CompactTable)
+        table.show(tickers, summaries)
+        await pilot.pause()  # the rows laid out: their columns as wide as their cells
+        failed = {t: replace(summaries[t], view=replace(summaries[t].view, error="no network"))
+                  for t in tickers}
+        table.show(tickers, failed)
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(1, 4)]
+    assert [line.split()[:2] for line in lines] == [[t, "⚠"] for t in tickers]

@@ -99,7 +99,9 @@ class CompactTable(DataTable[Text]):
     def show(self, tickers: Sequence[str], summaries: Mapping[str, TickerSummary],
              order: str = "list") -> None:
         """Rows for `tickers` in that order: rebuilt when the order changed, else updated in
-        place; the cursor stays on the symbol it was on."""
+        place; the cursor stays on the symbol it was on. A cell grown past its column (a
+        "⚠" after the longest symbol, a price where "n/a" was) widens the column, rather than
+        being cut at the width the rows were built at."""
         tickers = tuple(tickers)
         if order != self._order:
             self._order = order
@@ -120,7 +122,9 @@ class CompactTable(DataTable[Text]):
             if summary is None:
                 continue
             for column, cell in zip(self._shown, self._cells(summary), strict=True):
-                self.update_cell(ticker, column, cell)
+                # only when it grows: Textual measures the whole column for a narrower cell
+                grows = cell.cell_len > self.columns[column].content_width  # type: ignore[index]
+                self.update_cell(ticker, column, cell, update_width=grows)
 
     def _empty(self, ticker: str) -> list[Text]:
         return [Text(visible(ticker), style="bold"), *(Text(NA, style=C.muted)
