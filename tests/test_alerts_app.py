@@ -16,6 +16,16 @@ def note(tmp_home: Path, ticker: str, text: str) -> Path:
     return path.parent / "journal.md"
 
 
+async def journal_entries(app, pilot, journal: Path) -> list[str]:  # noqa: ANN001
+    """The journal's entries once the start's refresh has ended and written them."""
+    await settle(app, pilot)
+    for _ in range(40):
+        if journal.exists():
+            break
+        await pilot.pause(0.05)
+    return [line for line in journal.read_text().splitlines() if line.startswith("- ")]
+
+
 async def test_a_refresh_that_flips_a_check_is_journaled(make_test_app, fake_yahoo: FakeYahoo,
                                                          tmp_home: Path) -> None:
     live = fixture_quote("AMZN")[0]  # 259.49, above the snapshot's 256.29
@@ -24,12 +34,7 @@ async def test_a_refresh_that_flips_a_check_is_journaled(make_test_app, fake_yah
     rang = []
     app.bell = lambda: rang.append(True)  # type: ignore[method-assign]
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        for _ in range(40):
-            if journal.exists():
-                break
-            await pilot.pause(0.05)
-        lines = [line for line in journal.read_text().splitlines() if line.startswith("- ")]
+        lines = await journal_entries(app, pilot, journal)
         assert lines == [
             f"- 2026-10-07 14:30 UTC · AMZN · check · price >= 257 · ✘ → ✔ · {live:.2f}",
             f"- 2026-10-07 14:30 UTC · AMZN · alert · price > 258 · ✘ → ✔ · {live:.2f}",
@@ -66,10 +71,5 @@ async def test_a_check_past_the_first_screenful_flips_too(make_test_app, fake_ya
     journal = note(tmp_home, "AMZN", "# AMZN\ncheck: price >= 257\n")
     app = make_test_app(session=fake_yahoo, clock=lambda: IN_SESSION)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
-        for _ in range(40):
-            if journal.exists():
-                break
-            await pilot.pause(0.05)
-        assert [line for line in journal.read_text().splitlines() if line.startswith("- ")] == [
+        assert await journal_entries(app, pilot, journal) == [
             f"- 2026-10-07 14:30 UTC · AMZN · check · price >= 257 · ✘ → ✔ · {live:.2f}"]
