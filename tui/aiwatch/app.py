@@ -188,16 +188,20 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def _read_the_rest(self) -> None:
         """The first frame is on screen: the rest of the list is read in before its cards
         are built and before the fetch starts (both wait for that same frame)."""
-        rest = [ticker for ticker in self.tickers if ticker not in self.views]
-        problems = self._read_notes(rest)
+        problems = self._read_in([ticker for ticker in self.tickers if ticker not in self.views])
         self.notes_problems += problems
         for problem in problems:
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
-        self._add_views(rest)
         self._summarise()
         if self._before_refresh is not None:  # the start's refresh flips checks against these
             self._before_refresh = {**self.summaries, **self._before_refresh}
         self._update_status()
+
+    def _read_in(self, added: list[str]) -> list[str]:
+        """The views and notes of symbols new to `views` (the list's rest after the first
+        frame, symbols just added); what could not be read, one line each."""
+        self._add_views(added)
+        return self._read_notes(added) if added else []
 
     def _add_views(self, added: list[str]) -> None:
         """The views of `added` from the cache (else the snapshot), in the list's order."""

@@ -62,8 +62,7 @@ class ListActions:
         current = home.selected_ticker if isinstance(home, WatchlistScreen) else None
         added = [t for t in config.tickers if t not in self.views]
         self.tickers = config.tickers
-        self._add_views(added)
-        for problem in self._read_notes(added) if added else ():
+        for problem in self._read_in(added):
             self.notify(problem, severity="warning", markup=False)
         self._summarise()
         target = select if select in config.tickers else current

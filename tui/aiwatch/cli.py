@@ -42,7 +42,7 @@ def package_version() -> str:
 
 # `aiwatch` alone, the everyday launch, as the parser reads it: no parser is built for it
 # (importing argparse and building the parser cost ~5 ms of every start). A test holds this
-# equal to parse_args([]).
+# equal to what build_parser() reads from no arguments.
 PLAIN_LAUNCH = {"version": False, "paths": False, "offline": False, "refresh": False,
                 "session_tickers": (), "command": None}
 
