@@ -287,44 +287,46 @@ async def test_the_footer_is_one_widget_drawn_with_its_keys(make_test_app) -> No
         assert len(line) == 160
 
 
-async def test_start_up_measures_each_panel_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
-    """The share bars and the race are measured (rendered to count their lines) once per
-    content and width: Textual measures a widget afresh at every layout, and a start lays
-    the screen out twice (the race's three tables cost ~5 ms a render). New content is
-    measured again."""
-    from textual.visual import RichVisual
+async def test_start_up_builds_each_panel_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The share bars and the race build their rows once per content and width, and are
+    measured and drawn from those rows: Textual measures a Rich renderable by rendering it
+    whole, at every layout (a start lays the screen out twice), then renders it again to
+    draw it. New content is built again, and its height is its row count."""
+    from textual.geometry import Region
 
     from aiwatch.race import build_race
+    from aiwatch.widgets.painted import PaintedRows
     from aiwatch.widgets.race_panel import RacePanel
     from aiwatch.widgets.share_bars import ShareBars
 
-    measured: list[str] = []
-    get_height, get_width = RichVisual.get_height, RichVisual.get_optimal_width
+    built: list[str] = []
+    rows_at = {cls: cls.rows_at for cls in (RacePanel, ShareBars)}
 
-    def height(self: RichVisual, *args: object) -> int:
-        measured.append(f"{type(self._widget).__name__} height")
-        return get_height(self, *args)
+    def counted(cls: type[PaintedRows]):  # noqa: ANN202
+        def rows(self: PaintedRows, width: int) -> list:  # noqa: ANN001
+            built.append(f"{cls.__name__} at {width}")
+            return rows_at[cls](self, width)
+        return rows
 
-    def width(self: RichVisual, *args: object) -> int:
-        measured.append(f"{type(self._widget).__name__} width")
-        return get_width(self, *args)
-
-    monkeypatch.setattr(RichVisual, "get_height", height)
-    monkeypatch.setattr(RichVisual, "get_optimal_width", width)
+    for cls in rows_at:
+        monkeypatch.setattr(cls, "rows_at", counted(cls))
     app = make_test_app()
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         await pilot.pause(0.1)
-        assert sorted(m for m in measured if m.startswith(("Race", "Share"))) == [
-            "RacePanel height", "RacePanel width", "ShareBars height"]
         race, bars = app.screen.query_one(RacePanel), app.screen.query_one(ShareBars)
+        assert sorted(built) == [f"RacePanel at {race.size.width}",
+                                 f"ShareBars at {bars.size.width}"]
         tall = race.size.height
         race.race = build_race([app.views["MSFT"]], app.shares)  # one company: fewer rows
         bars.shares = ()
         await pilot.pause()
-        options = app.console.options.update_width(race.size.width)
-        assert race.size.height == len(app.console.render_lines(race.render(), options)) < tall
+        outer = race.render_lines(Region(0, 0, *race.outer_size))
+        drawn = [strip.text for strip in outer][1:-1]  # within the border
+        assert race.size.height == len(drawn) < tall
+        assert "│ * computed by aiwatch from the reported amounts" in drawn[-1]
         assert bars.size.height == 1  # "no market-share data"
+        assert len(built) == 4
 
 
 async def test_the_first_frame_written_holds_only_the_first_screenful(

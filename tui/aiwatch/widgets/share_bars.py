@@ -8,17 +8,14 @@ from collections.abc import Sequence
 from urllib.parse import urlparse
 
 from msgspec import Struct
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
 from rich.text import Text
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.widget import Widget
 
 from aiwatch.metrics import REFERENCE_FIRM, latest_any_firm, latest_share, share_change
 from aiwatch.model import PROVIDER_LABELS, CloudShare
 from aiwatch.text import visible
-from aiwatch.widgets.format import C, fit, signed, themed
+from aiwatch.widgets.format import C, dark_theme, fit, signed, themed
+from aiwatch.widgets.painted import PaintedRows
 
 BAR_COLOURS = {"AWS": "#FF9900", "Microsoft": "#3A96DD", "Google": "#4EBF71", "Alibaba": "#FF6A00"}
 CHANGE_WIDTH = 24
@@ -118,103 +115,84 @@ def _host(url: str) -> str:
     return visible(host or url)
 
 
-class Title:
+def title_line(period: str, width: int) -> Text:
     """The panel's title on one line where it fits, "global" left out before it wraps."""
-
-    def __init__(self, period: str) -> None:
-        self.period = visible(period)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        forms = [Text.assemble(("Cloud infrastructure market share", "bold"),
-                               (f"{scope} · {REFERENCE_FIRM} · {self.period}", C.muted))
-                 for scope in (" · global", "")]
-        yield next((form for form in forms if form.cell_len <= options.max_width), forms[0])
+    forms = [Text.assemble(("Cloud infrastructure market share", "bold"),
+                           (f"{scope} · {REFERENCE_FIRM} · {visible(period)}", C.muted))
+             for scope in (" · global", "")]
+    return next((form for form in forms if form.cell_len <= width), forms[0])
 
 
-class ShareGrid:
-    """The bars, their shares and changes, and the axis, laid out at the width Rich offers:
-    the bars take what the label, share and change columns leave. (Not a Rich Table: its
-    measuring cost more than the cards at start-up, and a narrow one wrapped the changes.)"""
-
-    def __init__(self, rows: list[ShareRow], period: str) -> None:
-        self.rows = rows
-        self.period = period
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(options.max_width, options.max_width)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        rows, width = self.rows, options.max_width
-        known = [r.share.share_pct for r in rows if r.share]
-        ceiling, step = axis_scale(max(known))
-        shares = [Text(f"{r.share.share_pct:g}%", style="bold") if r.share else Text("")
-                  for r in rows]
-        label_width = max(len(r.label) for r in rows)
-        share_width = max(4, *(s.cell_len for s in shares))
-        bar_width = max(width - label_width - share_width - CHANGE_WIDTH - 3, 8)
-        change_width = width - label_width - bar_width - share_width - 3
-        for row, share in zip(rows, shares, strict=True):
-            label = Text(row.label)
-            label.align("left", label_width)
-            share.align("right", share_width)
-            bar, changes = self._bar(row, bar_width, ceiling), self._changes(row)
-            line = Text.assemble(label, " ", bar, " ", share, " ", fit(changes, change_width))
-            line.truncate(width)
-            yield line
-        axis = Text.assemble(" " * (label_width + 1),
-                             (axis_labels(ceiling, step, bar_width), C.muted),
-                             " " * (share_width + 2), ("share of the market", C.muted))
-        axis.truncate(width)
-        yield axis
-
-    @staticmethod
-    def _bar(row: ShareRow, width: int, ceiling: int) -> Text:
-        if row.share is None:
-            return Text("n/a".ljust(width), style=C.muted)
-        filled = bar_cells(row.share.share_pct, ceiling, width)
-        track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
-        return Text.assemble(("█" * filled, row.colour), ("░" * (width - filled), track))
-
-    def _changes(self, row: ShareRow) -> list[Text]:
-        """The change over a year, longest form first: −1.0 pp vs 2025Q1, then −1.0 pp."""
-        if row.share is None:
-            return [Text("")]
-        change = signed(row.change, " pp")
-        full = Text.assemble(change, (visible(f" vs {_year_before(row.share.period)}"),
-                                      C.muted))
-        if row.share.period != self.period:  # an older figure than the headline's: say which
-            older = (f"{visible(row.share.period)} ", f"bold {C.warn}")
-            return [Text.assemble(older, full), Text.assemble(older, change), change]
-        return [full, change]
+def grid_lines(rows: list[ShareRow], period: str, width: int) -> list[Text]:
+    """The bars, their shares and changes, and the axis, laid out at `width`: the bars take
+    what the label, share and change columns leave. (Not a Rich Table: its measuring cost
+    more than the cards at start-up, and a narrow one wrapped the changes.)"""
+    known = [r.share.share_pct for r in rows if r.share]
+    ceiling, step = axis_scale(max(known))
+    shares = [Text(f"{r.share.share_pct:g}%", style="bold") if r.share else Text("")
+              for r in rows]
+    label_width = max(len(r.label) for r in rows)
+    share_width = max(4, *(s.cell_len for s in shares))
+    bar_width = max(width - label_width - share_width - CHANGE_WIDTH - 3, 8)
+    change_width = width - label_width - bar_width - share_width - 3
+    lines = []
+    for row, share in zip(rows, shares, strict=True):
+        label = Text(row.label)
+        label.align("left", label_width)
+        share.align("right", share_width)
+        changes = _changes(row, period)
+        line = Text.assemble(label, " ", _bar(row, bar_width, ceiling), " ", share, " ",
+                             fit(changes, change_width))
+        line.truncate(width)
+        lines.append(line)
+    axis = Text.assemble(" " * (label_width + 1),
+                         (axis_labels(ceiling, step, bar_width), C.muted),
+                         " " * (share_width + 2), ("share of the market", C.muted))
+    axis.truncate(width)
+    return [*lines, axis]
 
 
-class ShareBars(Widget):
+def _bar(row: ShareRow, width: int, ceiling: int) -> Text:
+    if row.share is None:
+        return Text("n/a".ljust(width), style=C.muted)
+    filled = bar_cells(row.share.share_pct, ceiling, width)
+    track = themed("#303540", "#C8CCD2")  # the empty part: faint on either background
+    return Text.assemble(("█" * filled, row.colour), ("░" * (width - filled), track))
+
+
+def _changes(row: ShareRow, period: str) -> list[Text]:
+    """The change over a year, longest form first: −1.0 pp vs 2025Q1, then −1.0 pp."""
+    if row.share is None:
+        return [Text("")]
+    change = signed(row.change, " pp")
+    full = Text.assemble(change, (visible(f" vs {_year_before(row.share.period)}"), C.muted))
+    if row.share.period != period:  # an older figure than the headline's: say which
+        older = (f"{visible(row.share.period)} ", f"bold {C.warn}")
+        return [Text.assemble(older, full), Text.assemble(older, change), change]
+    return [full, change]
+
+
+class ShareBars(PaintedRows):
     """Horizontal bars on a fixed 0–ceiling axis labelled under them, so bar lengths compare
     shares of the market honestly."""
 
     shares: reactive[tuple[CloudShare, ...]] = reactive((), layout=True)
     providers: tuple[str, ...] = tuple(PROVIDER_LABELS)
-    _height: tuple[object, int, int] = ((), -1, 0)  # the shares, the width, their height
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """Measured once per shares and width: Textual measures afresh at every layout (a
-        start lays the screen out twice), by rendering the panel."""
-        shares, measured_at, height = self._height
-        if shares is not self.shares or measured_at != width:
-            height = super().get_content_height(container, viewport, width)
-            self._height = (self.shares, width, height)
-        return height
+    def content_key(self) -> object:
+        return (self.shares, C.version, dark_theme())
 
-    def render(self) -> RenderableType:
+    def rows_at(self, width: int) -> list[Text]:
         rows = share_rows(self.shares, self.providers)
         known = [r.share for r in rows if r.share]
         if not known:
-            return Text("no market-share data", style=C.muted)
+            return [Text("no market-share data", style=C.muted)]
         period = max(s.period for s in known)
-        return Group(Title(period), ShareGrid(rows, period), *self._footer(known))
+        return [title_line(period, width), *grid_lines(rows, period, width),
+                *self._footer(known)]
 
-    def _footer(self, known: list[CloudShare]) -> list[RenderableType]:
-        lines: list[RenderableType] = []
+    def _footer(self, known: list[CloudShare]) -> list[Text]:
+        lines: list[Text] = []
         china = latest_any_firm(self.shares, "Alibaba", "china")
         if china:
             lines.append(Text.assemble(

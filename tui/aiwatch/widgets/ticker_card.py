@@ -5,19 +5,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
-from itertools import chain, islice
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
-from rich.segment import Segment
 from rich.text import Text
 from textual.app import RenderResult
 from textual.geometry import Region, Size
 from textual.markup import escape
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.style import Style
-from textual.visual import RenderOptions, RichVisual
 from textual.widget import Widget
 
 from aiwatch.checks import shown_value
@@ -41,6 +36,7 @@ from aiwatch.widgets.format import (
     sparkline,
     tone,
 )
+from aiwatch.widgets.painted import WRAP_CONSOLE, Painted, rows_of
 
 if TYPE_CHECKING:  # a summary's holdings: their modules load with the first position
     from aiwatch.adr import AdsComparison
@@ -52,7 +48,6 @@ THESIS_LINES = 2
 EARNINGS_ROWS = 6
 PRICE_ROWS = 3  # price and day change, the 3-month sparkline, the 52-week range
 LOOKS = 3  # painted looks kept per card: focused, not, and one more (the one before)
-_WRAP_CONSOLE = Console(width=200)  # Text.wrap wants one; it is used only to justify, never here
 def check_mark(passed: bool | None) -> tuple[str, str]:
     """✔ ✘ ? and their colours (read when drawn: they follow the theme)."""
     return {True: ("✔", C.up), False: ("✘", C.down), None: ("?", C.muted)}[passed]
@@ -79,7 +74,7 @@ def malformed_check(check: ThesisCheck, width: int) -> Text:
     mark, style = malformed_mark()
     body = Text.assemble((f"line {check.line_no}: ", C.muted), visible(check.text), "\n",
                          (visible(check.error), style))
-    rows = body.wrap(_WRAP_CONSOLE, max(width - 2, 8), overflow="fold")
+    rows = body.wrap(WRAP_CONSOLE, max(width - 2, 8), overflow="fold")
     for row in rows:
         row.rstrip()
     lines = [Text.assemble((f"{mark} ", style) if i == 0 else "  ", row)
@@ -132,13 +127,6 @@ def _missing(quarter_ends: tuple[date, ...], width: int) -> Text:
     )], width)
 
 
-def rows_of(text: Text, width: int) -> list[Text]:
-    """`text` as the rows it takes at `width`, wrapped (or cut, if no_wrap) as Rich would."""
-    if text.cell_len <= width and "\n" not in text.plain:
-        return [text]
-    return list(text.wrap(_WRAP_CONSOLE, width))
-
-
 def range_line(range52: Range52, width: int) -> Text:
     """52w 352.17 ──●── 537.65 96%: the track takes what the figures leave; where it would
     be under 3 cells, the percentage goes, then the label (the row never wraps)."""
@@ -187,53 +175,6 @@ def ads_line(comparison: AdsComparison, width: int) -> Text:
         premium.append(" (prices of different days)", style=C.muted)
     return label_value("vs 9988.HK ×8", premium, width, short="vs HK",
                        narrower=[signed(comparison.premium_pct, "%", digits=2)])
-
-
-class Painted(RichVisual):
-    """The card's rows as strips, kept per width, height and style. Rich lays the rows out once
-    per size; each style (a focus move changes only that) restyles those segments as Textual's
-    own post_render would, instead of Rich laying them out again (~4 ms a card)."""
-
-    def __init__(self, widget: Widget, rows: list[Text]) -> None:
-        super().__init__(widget, Group(*rows))
-        self._rows = rows
-        self._lines: dict[tuple[int, int | None], list[list[Segment]]] = {}
-        self._strips: dict[tuple[int, int | None, Style], list[Strip]] = {}
-
-    def render_strips(self, width: int, height: int | None, style: Style,
-                      options: RenderOptions) -> list[Strip]:
-        rich_style = style.rich_style
-        if options.selection is not None or not rich_style:  # a mouse selection (drawn
-            # afresh, never kept), or no style to restyle with: Rich's own way
-            return super().render_strips(width, height, style, options)
-        key = (width, height, style)
-        if key not in self._strips:
-            add = rich_style.__add__
-            self._strips[key] = [Strip([Segment(text, add(s), None) for text, s, _ in line])
-                                 for line in self._laid_out(width, height)]
-        return self._strips[key]
-
-    def _laid_out(self, width: int, height: int | None) -> list[list[Segment]]:
-        """The rows cut into lines of segments, unstyled, as RichVisual has Rich render them.
-        A row that already fits (most: the card wraps its own rows) skips Rich's wrapping."""
-        if (width, height) not in self._lines:
-            app = self._widget.app
-            options = app.console_options.update(highlight=False, width=width, height=height)
-            segments = chain.from_iterable(
-                Text("\n").join([row]).render(app.console, end=row.end)
-                if _fits(row, width, options.justify) else app.console.render(row, options)
-                for row in self._rows)
-            self._lines[width, height] = list(islice(Segment.split_and_crop_lines(
-                segments, width, include_new_lines=False, pad=False), height))
-        return self._lines[width, height]
-
-
-def _fits(row: Text, width: int, justify: str | None) -> bool:
-    """Whether Rich's wrap would hand the row back unchanged: one line of no tabs within the
-    width, justified as is."""
-    plain = row.plain
-    return ("\n" not in plain and "\t" not in plain and row.cell_len <= width
-            and (row.justify or justify) in (None, "default"))
 
 
 class TickerCard(Widget, can_focus=True):
