@@ -124,8 +124,10 @@ async def test_a_refresh_asked_before_the_first_frame_is_the_one_that_runs(
 
 async def test_start_up_styles_the_cards_once(make_test_app, monkeypatch) -> None:  # noqa: ANN001
     """Each restyle of the screen styles every card (~60 ms at 100 cards): the grid's width
-    mode is set as the screen is composed, not at the first resize, and the first card takes
-    the focus directly, not after the scrolling body around the cards had it."""
+    mode is set as the screen is composed, not at the first resize; the first card takes the
+    focus directly, not after the scrolling body around the cards had it; and the screen's
+    first resume, right after its mount styled it, does not style it again. A theme changed
+    under another screen still restyles the cards."""
     from textual.css.stylesheet import Stylesheet
 
     styled: list[list[str]] = []  # per restyle: the tickers of the cards in it
@@ -141,7 +143,17 @@ async def test_start_up_styles_the_cards_once(make_test_app, monkeypatch) -> Non
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         assert app.screen.has_class("-wide") and app.screen.focused is app.screen.cards[0]
-        assert sum("GOOGL" in tickers for tickers in styled) == 1  # the last card
+        assert sum("GOOGL" in tickers for tickers in styled) == 0  # the last card
+        dark_border = app.screen.cards[3].styles.border_top[1]
+        await pilot.press("enter")  # the detail screen, over the whole home screen
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DetailScreen"
+        app.theme = "textual-light"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.cards[3].ticker == "GOOGL"
+        assert sum("GOOGL" in tickers for tickers in styled) >= 1
+        assert app.screen.cards[3].styles.border_top[1] != dark_border
         await pilot.resize_terminal(100, 45)
         await pilot.pause()
         assert app.screen.has_class("-medium") and not app.screen.has_class("-wide")
