@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 
 import pytest
@@ -61,7 +62,9 @@ def test_one_impossible_close_among_a_year_of_good_ones_is_refused(bad: float) -
     payload = codec.encode(history("MSFT")).replace(
         '"closes":[410.5,412.25]', '"closes":[' + ",".join(map(repr, closes)) + "]").replace(
         "nan", "NaN").replace("inf", "Infinity")
-    with pytest.raises(codec.DecodeError, match="cannot be shown"):
+    # NaN and Infinity are not JSON (no version of the encoder writes them): malformed
+    with pytest.raises(codec.DecodeError, match="cannot be shown" if math.isfinite(bad)
+                       else "malformed"):
         codec.decode(PriceHistory, payload, ORIGIN)
 
 

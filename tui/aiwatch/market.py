@@ -16,11 +16,12 @@ for. Years outside the table still come from `holidays`.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
 
 NEW_YORK = ZoneInfo("America/New_York")
 OPEN, CLOSE = time(9, 30), time(16, 0)
@@ -97,7 +98,7 @@ def _calendar(year: int, category: str) -> frozenset[date]:
 @cache
 def _bundled() -> tuple[range, dict[str, list[date]]]:
     """The years the bundled table covers, and its "public" and "half_day" days."""
-    table = json.loads(CALENDAR.read_text(encoding="utf-8"))
+    table = msgspec.json.decode(CALENDAR.read_bytes())
     first, last = table["years"]
     return range(first, last + 1), {category: [date.fromisoformat(day) for day in table[category]]
                                     for category in ("public", "half_day")}

@@ -20,12 +20,12 @@ process honours it.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
+import msgspec
 from msgspec import Struct
 from msgspec.structs import replace
 
@@ -62,6 +62,11 @@ class CachedData(Struct, frozen=True):
     fundamentals: Fundamentals | None = None
 
 
+def _json(data: dict[str, object]) -> str:
+    """One line of JSON (msgspec's: the json module is not loaded before the first frame)."""
+    return msgspec.json.encode(data).decode()
+
+
 class FetchEvent(Struct, frozen=True):
     """What a fetch reports as it goes: a ticker's part landed in the cache (`part` "prices"
     or "fundamentals"; "fx" for an FX pair's quote, cached as a quote under the pair's
@@ -79,16 +84,16 @@ class FetchEvent(Struct, frozen=True):
     def to_json(self) -> str:
         if self.done:
             until = self.backoff_until.isoformat() if self.backoff_until else None
-            return json.dumps({"done": True, "message": self.message, "backoff_until": until})
+            return _json({"done": True, "message": self.message, "backoff_until": until})
         if self.error:
-            return json.dumps({"ticker": self.ticker, "error": self.error})
-        return json.dumps({"ticker": self.ticker, "part": self.part})
+            return _json({"ticker": self.ticker, "error": self.error})
+        return _json({"ticker": self.ticker, "part": self.part})
 
     @classmethod
     def from_json(cls, line: str) -> FetchEvent | None:
         """The event on one line, None for a line that is not one (a stray print)."""
         try:
-            data = json.loads(line)
+            data = msgspec.json.decode(line)
             if not isinstance(data, dict):
                 return None
             until = data.get("backoff_until")
@@ -228,7 +233,7 @@ class Refresher:
         if text is None:
             return
         try:
-            data = json.loads(text)
+            data = msgspec.json.decode(text)
             until = datetime.fromisoformat(data["until"]) if data.get("until") else None
             self._backoff = min(max(timedelta(seconds=float(data["next"])), FIRST_BACKOFF),
                                 MAX_BACKOFF)
@@ -241,7 +246,7 @@ class Refresher:
         if self._backoff_until is None:
             self._cache.set_meta(BACKOFF_KEY, None)
             return
-        self._cache.set_meta(BACKOFF_KEY, json.dumps({
+        self._cache.set_meta(BACKOFF_KEY, _json({
             "until": self._backoff_until.isoformat(), "next": self._backoff.total_seconds(),
             "kind": self._backoff_kind, "reason": self._backoff_reason}))
 

@@ -8,7 +8,6 @@ market-share figures, which Yahoo does not carry.
 from __future__ import annotations
 
 import csv
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO, TypeVar
 
+import msgspec
 from msgspec import Struct
 from msgspec.structs import replace
 
@@ -439,7 +439,7 @@ def load_snapshot(root: Path | None = None, user_dir: Path | None = None) -> Sna
     """Read the bundled files, plus newer quarters the user keeps in `user_dir`
     (market_share.csv, cloud_segments.csv); `root` lets tests point at a copy."""
     root = root or bundled_data_dir()
-    meta = json.loads((root / "snapshot.json").read_text(encoding="utf-8"))
+    meta = msgspec.json.decode((root / "snapshot.json").read_bytes())
     companies = {
         row["ticker"]: Company(
             ticker=row["ticker"],

@@ -9,7 +9,6 @@ and hands back Origin(CACHED, fetched_at).
 from __future__ import annotations
 
 import functools
-import json
 import math
 import types
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
+import msgspec
 from msgspec import Struct
 
 from aiwatch.model import MAX_PRICE, Origin, PriceHistory, Quote, plausible_price
@@ -29,6 +29,8 @@ class DecodeError(ValueError):
 
 
 def encode(obj: object) -> str:
+    import json  # writing is the fetch's part: the UI's start only reads
+
     return json.dumps(_plain(obj), separators=(",", ":"), allow_nan=False)
 
 
@@ -37,7 +39,7 @@ def decode(cls: type[T], text: str, origin: Origin) -> T:
     that cannot be drawn (an entry written before the source checked them: ±1e308 crashed
     every launch), so the cache treats it as an entry it lacks."""
     try:
-        obj = _build(cls, json.loads(text), origin)
+        obj = _build(cls, msgspec.json.decode(text), origin)
     except (KeyError, TypeError, ValueError) as exc:
         raise DecodeError(f"{cls.__name__}: {exc}") from exc
     bad = _implausible_prices(obj)
