@@ -108,6 +108,17 @@ async def test_the_clock_repaints_only_cards_whose_texts_it_changes(
         assert layouts == [] and full == []
 
 
+async def land_all_failed(app, pilot) -> None:  # noqa: ANN001
+    """Every ticker of MANY lands with an error, then the refresh ends; waits until all show."""
+    for ticker in MANY:
+        app.post_message(TickerFetched(FetchEvent(ticker, error="no network")))
+    app.post_message(RefreshFinished(FetchEvent(done=True, message="no network"), MANY))
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if all(s.view.error for s in app.summaries.values()):
+            break
+
+
 async def test_many_landed_tickers_are_applied_a_few_per_turn(make_test_app) -> None:
     write_tickers(MANY)
     app = make_test_app()
@@ -122,13 +133,7 @@ async def test_many_landed_tickers_are_applied_a_few_per_turn(make_test_app) -> 
             applied.append(sum(s is not before.get(t) for t, s in app.summaries.items()))
 
         app._summarise = counted
-        for ticker in MANY:
-            app.post_message(TickerFetched(FetchEvent(ticker, error="no network")))
-        app.post_message(RefreshFinished(FetchEvent(done=True, message="no network"), MANY))
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if all(s.view.error for s in app.summaries.values()):
-                break
+        await land_all_failed(app, pilot)
         assert all(s.view.error == "no network" for s in app.summaries.values())
         assert max(applied) == APPLY_AT_ONCE
         assert sum(applied) == len(MANY)
@@ -158,13 +163,7 @@ async def test_while_many_tickers_land_the_cards_clock_moves_once_a_second(
             moves.append(now)
 
         app.screen.watch(app, "now", moved, init=False)
-        for ticker in MANY:
-            app.post_message(TickerFetched(FetchEvent(ticker, error="no network")))
-        app.post_message(RefreshFinished(FetchEvent(done=True, message="no network"), MANY))
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if all(s.view.error for s in app.summaries.values()):
-                break
+        await land_all_failed(app, pilot)
         await pilot.pause()
         assert all(s.view.error == "no network" for s in app.summaries.values())
         batches = len(MANY) // APPLY_AT_ONCE
