@@ -126,12 +126,44 @@ class Proc:
         os.write(self.master, data)
 
     def kill(self) -> None:
+        """Kill the process, and its descendants: the app's fetch child runs in its own session
+        (out of the process group) and would otherwise go on for a moment, competing with the
+        next case's start-up."""
+        children = descendants(self.popen.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.popen.wait()
+        wait_gone(children)
         self.reader.join(2)
         with contextlib.suppress(OSError):
             os.close(self.master)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (from /proc/<pid>/task/*/children)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):
+            for child in map(int, (task / "children").read_text().split()):
+                found += [child, *descendants(child)]
+    return found
+
+
+def wait_gone(pids: list[int], timeout: float = 5.0) -> None:
+    """Wait until none of `pids` runs (gone, or a zombie its new parent has yet to reap)."""
+    deadline = time.time() + timeout
+    for pid in pids:
+        while time.time() < deadline:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                break
+            if state == "Z":
+                break
+            time.sleep(0.005)
 
 
 class Home:
