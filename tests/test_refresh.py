@@ -380,31 +380,33 @@ def test_each_ticker_lands_as_it_comes_prices_before_fundamentals(
 
 def test_the_pool_asks_workers_side_by_side_and_no_more(
         cache: Cache, fake_yahoo: FakeYahoo, clock: Clock, tmp_home: Path) -> None:
-    """Charts and fundamentals of 24 tickers, each answer 20 ms late: exactly WORKERS data
-    requests are in flight at the peak, for charts and for fundamentals alike."""
+    """Charts and fundamentals of 24 tickers: exactly WORKERS data requests are in flight at
+    the peak, for charts and for fundamentals alike. Each answer waits (up to 0.2 s) until
+    WORKERS requests of its kind are in flight, so the peak does not hang on how the threads
+    happen to be scheduled on a loaded machine (a fixed 20 ms delay did)."""
     import threading
-    import time
 
     from aiwatch.refresh_run import WORKERS
 
     many = [f"{t}{n}" for n in range(6) for t in TICKERS]
     for name in many:
         fake_yahoo.alias[name] = name[:-1]
-    lock, flying, peak = threading.Lock(), Counter[str](), Counter[str]()
+    changed, flying, peak = threading.Condition(), Counter[str](), Counter[str]()
     real = fake_yahoo.request
 
     def late(method: str, url: str, *args: object, **kwargs: object) -> object:
         kind = next((k for k in ("/v8/finance/chart/", "/quoteSummary/") if k in url), "")
         if not kind:
             return real(method, url, *args, **kwargs)
-        with lock:
+        with changed:
             flying[kind] += 1
             peak[kind] = max(peak[kind], flying[kind])
-        time.sleep(0.02)
+            changed.notify_all()
+            changed.wait_for(lambda: flying[kind] >= WORKERS, timeout=0.2)
         try:
             return real(method, url, *args, **kwargs)
         finally:
-            with lock:
+            with changed:
                 flying[kind] -= 1
 
     fake_yahoo.request = late  # type: ignore[method-assign]

@@ -148,24 +148,36 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         self._refresh_starts = 0  # refreshes asked for: a deferred one runs if still the last
         self._built_frozen = False  # the first screen's cards are out of the collector's passes
         self._paint_waiters: list[tuple[Screen[Any], Callable[[], object]]] = []
+        self._first: list[str] = []  # the tickers read before the first frame
 
     @property
     def shares(self) -> tuple[CloudShare, ...]:
         """The market-share rows shown: the bundled ones and the user's, as last read."""
         return self.snapshot.shares
 
-    def on_mount(self) -> None:
-        """Paint from the cache (or the snapshot) first; the network comes after, in a worker."""
+    def get_default_screen(self) -> WatchlistScreen:
+        """The home screen, painted from the cache (or the snapshot), is the app's first screen:
+        pushed over Textual's blank default one, it cost that screen's own styling and layout
+        and a second parse of Screen's CSS (~5 ms). Textual asks for it as the app composes,
+        before `on_mount`."""
         self.now = self.services.clock()
-        first = self._first_screenful()
-        self.notes_problems = self._load_notes(first)
-        self._add_views(first)
+        self._first = self._first_screenful()
+        self.notes_problems = self._load_notes(self._first)
+        self._add_views(self._first)
         self._summarise()
         theme = with_available_themes(self.services.config, self.available_themes).theme
         if theme:
             self.theme = theme
         use_palette(self.current_theme.dark)
-        self.push_screen(self.home())
+        home = self.home()
+        # What push_screen gives a screen and switch_screen takes back when a list edit
+        # replaces home: Textual gives its default screen none.
+        home._push_result_callback(self, None)
+        return home
+
+    def on_mount(self) -> None:
+        """The network comes after the first frame, in a worker."""
+        first = self._first
         for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
                                      *self.snapshot.problems, *self.notes_problems]):
             self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
