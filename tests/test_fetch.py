@@ -106,6 +106,20 @@ def test_the_fetch_process_line_format(tmp_home: Path) -> None:
     assert out.returncode == 0
 
 
+def test_the_fetch_process_runs_below_the_ui(tmp_home: Path) -> None:
+    """A fetch yields the CPU: its nice value is the UI's plus FETCH_NICENESS."""
+    from aiwatch.cli import FETCH_NICENESS
+
+    probe = ("import os, runpy, sys; sys.argv = sys.argv[1:]\n"
+             "try: runpy.run_path(sys.argv[0], run_name='__main__')\n"
+             "finally: print('nice', os.nice(0), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", probe, *FAKE_FETCH[1:], "fetch", "--events",
+                          "--tickers", "MSFT"], capture_output=True, text=True, env=child_env(),
+                         check=False)
+    assert f"nice {min(os.nice(0) + FETCH_NICENESS, 19)}" in out.stderr.splitlines()
+    assert '"part":"prices"' in out.stdout.replace(" ", "")
+
+
 UI_PROCESS = textwrap.dedent("""
     import asyncio, sys
     import datetime

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -120,6 +122,7 @@ def ticker_list(text: str) -> tuple[str, ...]:
 
 
 FX_PAIR = "[A-Z]{3}(?:[A-Z]{3})?=X"  # Yahoo's HKDUSD=X, or HKD=X (from USD); compiled on use
+FETCH_NICENESS = 10  # added to a fetch's nice value: below the UI, the same as `nice aiwatch fetch`
 
 
 def fx_list(text: str) -> tuple[str, ...]:
@@ -220,6 +223,15 @@ def fetch(args: argparse.Namespace, clock: Callable[[], datetime] = utc_now,
     return status
 
 
+def yield_cpu() -> None:
+    """A fetch is background work (the app's child, or cron's): where the CPU is short, the
+    scheduler serves the UI first. On 2 cores, the fetch's threads parsing Yahoo's answers
+    held the UI's loop up while it applied what had landed."""
+    if hasattr(os, "nice"):  # not on Windows
+        with suppress(OSError):  # not allowed here: the fetch runs as it is
+            os.nice(FETCH_NICENESS)
+
+
 def fetch_summary(outcome: RefreshOutcome, landed: dict[str, set[str]],
                   count: int, fx_count: int = 0) -> tuple[str, int]:
     """The one line `aiwatch fetch` prints, and its exit status (1: nothing could be fetched)."""
@@ -281,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.offline:
             print("aiwatch fetch: nothing fetched: offline", file=sys.stderr)
             sys.exit(1)
+        yield_cpu()
         sys.exit(fetch(args))
     if args.command in ("check", "export"):
         sys.exit(report(args))
