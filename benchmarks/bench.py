@@ -190,7 +190,7 @@ class Home:
             # were filled by a launch killed at its first paint, if at all.)
             subprocess.run([sys.executable, "-m", "aiwatch", "fetch", "--force"], env=self.env,
                            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            run_until_paint(self)  # the first launch writes the bundled notes; not counted
+            settle(self)  # the first launch writes every ticker's note; not counted
 
     def probe(self) -> list[dict[str, float]]:
         if not self.log.exists():
@@ -204,6 +204,18 @@ class Home:
 def aiwatch(home: Home) -> Proc:
     home.log.unlink(missing_ok=True)
     return Proc([sys.executable, str(HERE / "instrumented.py")], home.env)
+
+
+def settle(home: Home, after: float = 3.0) -> None:
+    """A launch left to run `after` seconds past its first paint: the notes of the tickers
+    past the first screenful are written after that paint (until 2026-11-26 the first launch
+    was killed at its paint, and each timed launch of "100 cached" wrote 96 notes again)."""
+    proc = aiwatch(home)
+    try:
+        proc.wait_for(b"Thesis")
+        time.sleep(after)
+    finally:
+        proc.kill()
 
 
 def run_until_paint(home: Home) -> float:
