@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -269,6 +270,35 @@ async def test_cards_past_the_first_screenful_are_built_after_the_first_frame(
         assert app.screen.selected_ticker == MANY[-1] == "T95"
         assert app.screen.focused is app.screen.card_for("T95")
         assert app.screen.card_for("T50").summary is app.summaries["T50"]
+
+
+async def test_later_cards_arrive_without_repainting_the_cards_on_screen(
+        make_test_app, monkeypatch) -> None:  # noqa: ANN001
+    """The later batches fill grids of their own in #later, which keeps the guessed height
+    of the cards to come: the cards on screen are painted again a few times (as #later takes
+    that height, and as it gives it back), not at each of the 22 batches (each such repaint
+    was ~20 ms of a turn at 160x45). The guess lasts until the last card is in."""
+    from aiwatch.widgets.ticker_card import TickerCard
+
+    write_tickers(MANY)
+    app = make_test_app()
+    painted: Counter[str] = Counter()
+    render_lines = TickerCard.render_lines
+
+    def counted(card: TickerCard, crop: object) -> object:
+        painted[card.ticker] += 1
+        return render_lines(card, crop)  # type: ignore[arg-type]
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        monkeypatch.setattr(TickerCard, "render_lines", counted)
+        await all_cards_built(app, pilot)
+        body = app.screen.query_one("#body").region
+        on_screen = [card.ticker for card in app.screen.cards if card.region.overlaps(body)]
+        later = app.screen.query_one("#later")
+        assert len(on_screen) >= 8 and on_screen == list(MANY[:len(on_screen)])
+        assert max(painted[t] for t in on_screen) <= 5, painted
+        assert later.styles.min_height is None
+        assert len(later.children) == (len(MANY) - 12) // 4
 
 
 async def test_the_terminal_telling_its_size_again_lays_nothing_out(make_test_app) -> None:  # noqa: ANN001

@@ -33,6 +33,7 @@ from aiwatch.widgets.ticker_card import TickerCard
 WIDE, MEDIUM = 120, 80  # columns at which the cards go 4-up, then 2-up; below: a list
 MODES = {4: "-wide", 2: "-medium", 1: "-narrow"}
 FIRST_CARDS = 12  # built before the first paint (three rows of four); the rest after it
+LATER_BATCH = 4  # cards built per turn after the first paint (a row of four)
 ROOMY = (150, 42)  # columns × rows from which the cloud race sits beside the share bars
 
 
@@ -92,6 +93,8 @@ class WatchlistScreen(Screen[None]):
         self.compact = compact  # the one-line-per-symbol table instead of cards
         self.selected = tickers.index(select) if select in tickers else 0  # what keys act on
         self._cards: list[TickerCard] = []
+        self._mounted = FIRST_CARDS  # cards composed or mounted so far (some may be mounting)
+        self._filled = 0  # grids of #later given their cards
         self._resumed = False
         if compact:
             self.AUTO_FOCUS = "CompactTable"
@@ -107,9 +110,11 @@ class WatchlistScreen(Screen[None]):
 
                 yield CompactTable(id="compact", narrow=self.app.size.width < NARROW_BELOW)
             else:
-                with Grid(id="cards"):
+                with Grid(id="cards", classes="cards"):
                     for ticker in self.tickers[:FIRST_CARDS]:
                         yield TickerCard(ticker)
+                if len(self.tickers) > FIRST_CARDS:
+                    yield Widget(id="later")
             with Horizontal(id="panels"):
                 yield ShareBars(id="shares")
                 yield RacePanel(id="race")
@@ -138,14 +143,19 @@ class WatchlistScreen(Screen[None]):
             self.app.after_paint(self, self._mount_rest)  # type: ignore[attr-defined]
 
     def _mount_rest(self, all_at_once: bool = False) -> None:
-        """The cards past the first screenful, a batch per frame after the first one: the
-        first paint builds only what it shows (each card costs ~14 M instructions to build,
-        style and lay out), and keys are served between batches."""
+        """The cards past the first screenful, a row of LATER_BATCH at a time, each after the
+        last is laid out and painted: the first paint builds only what it shows, building a
+        card costs ~14 M instructions, and keys are served between batches.
+
+        The batches fill grids of their own in #later, all made with the first batch: a card
+        (or grid) added beside others changes their painting order, and Textual repaints
+        every one of them on screen (batches of 12 added to the first grid held the loop
+        70-100 ms at 100 cards)."""
         if self.compact:
             return
-        mounted = len(self.query(TickerCard))
+        mounted = self._mounted
         batch = self.tickers[mounted:] if all_at_once else (
-            self.tickers[mounted:mounted + FIRST_CARDS])
+            self.tickers[mounted:mounted + LATER_BATCH])
         if not batch:
             return
         cards = [TickerCard(ticker) for ticker in batch]
@@ -154,11 +164,33 @@ class WatchlistScreen(Screen[None]):
             card.summary = summaries.get(card.ticker)
             card.now = self.app.now  # type: ignore[attr-defined]
             card.awaiting = self.app.refreshing  # type: ignore[attr-defined]
-        self.query_one("#cards").mount(*cards)
-        if mounted + len(batch) == len(self.tickers):
-            self.call_after_refresh(self.app.cards_built)  # type: ignore[attr-defined]
+        later = self.query_one("#later")
+        if not later.children:
+            batches = 1 if all_at_once else -(-(len(self.tickers) - mounted) // LATER_BATCH)
+            if not all_at_once:
+                later.styles.min_height = self._later_height()
+            later.mount(Grid(*cards, classes="cards"),
+                        *(Grid(classes="cards") for _ in range(batches - 1)))
+        else:
+            later.children[self._filled].mount(*cards)
+        self._filled += 1
+        self._mounted += len(batch)
+        # What comes next is queued behind the batch's mounting, to run after the refresh
+        # that lays the batch out.
+        if self._mounted == len(self.tickers):
+            later.styles.min_height = None
+            cards[-1].call_after_refresh(self.app.cards_built)  # type: ignore[attr-defined]
         elif not all_at_once:
-            self.call_after_refresh(self._mount_rest)
+            cards[-1].call_after_refresh(self._mount_rest)
+
+    def _later_height(self) -> int:
+        """The lines the cards yet to be built will take, guessed as rows as tall as the first
+        grid's tallest: #later keeps that height while they arrive, so the list's height (and
+        the scrollbar) stays put. Each change of it repainted the whole screen (~20 ms a
+        batch); a guess off by a little costs that once, at the last batch."""
+        tallest = max(card.outer_size.height for card in self.cards[:FIRST_CARDS])
+        rows = -(-(len(self.tickers) - FIRST_CARDS) // self.columns)
+        return rows * tallest
 
     @staticmethod
     def _roomy(width: int, height: int) -> bool:
