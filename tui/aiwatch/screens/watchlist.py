@@ -94,7 +94,6 @@ class WatchlistScreen(Screen[None]):
         self.selected = tickers.index(select) if select in tickers else 0  # what keys act on
         self._cards: list[TickerCard] = []
         self._mounted = FIRST_CARDS  # cards composed or mounted so far (some may be mounting)
-        self._filled = 0  # grids of #later given their cards
         self._resumed = False
         if compact:
             self.AUTO_FOCUS = "CompactTable"
@@ -147,16 +146,21 @@ class WatchlistScreen(Screen[None]):
         last is laid out and painted: the first paint builds only what it shows, building a
         card costs ~14 M instructions, and keys are served between batches.
 
-        The batches fill grids of their own in #later, all made with the first batch: a card
-        (or grid) added beside others changes their painting order, and Textual repaints
-        every one of them on screen (batches of 12 added to the first grid held the loop
-        70-100 ms at 100 cards)."""
-        if self.compact:
-            return
+        Each batch is a grid of its own in #later: a card added beside others changes their
+        painting order, and Textual repaints every one of them on screen (batches of 12 added
+        to the first grid held the loop 70-100 ms at 100 cards). Only the later grids on
+        screen, if any, are repainted as a grid comes after them."""
         mounted = self._mounted
         batch = self.tickers[mounted:] if all_at_once else (
             self.tickers[mounted:mounted + LATER_BATCH])
-        if not batch:
+        if self.compact or not batch:
+            return
+        later = self.query_one("#later")
+        if mounted == FIRST_CARDS and not all_at_once and later.styles.min_height is None:
+            # The guessed height first, in a turn of its own: it lays out and repaints the
+            # whole screen once (~40 ms at 160x45).
+            later.styles.min_height = self._later_height()
+            later.call_after_refresh(self._mount_rest)
             return
         cards = [TickerCard(ticker) for ticker in batch]
         summaries = self.app.summaries  # type: ignore[attr-defined]
@@ -164,16 +168,7 @@ class WatchlistScreen(Screen[None]):
             card.summary = summaries.get(card.ticker)
             card.now = self.app.now  # type: ignore[attr-defined]
             card.awaiting = self.app.refreshing  # type: ignore[attr-defined]
-        later = self.query_one("#later")
-        if not later.children:
-            batches = 1 if all_at_once else -(-(len(self.tickers) - mounted) // LATER_BATCH)
-            if not all_at_once:
-                later.styles.min_height = self._later_height()
-            later.mount(Grid(*cards, classes="cards"),
-                        *(Grid(classes="cards") for _ in range(batches - 1)))
-        else:
-            later.children[self._filled].mount(*cards)
-        self._filled += 1
+        later.mount(Grid(*cards, classes="cards"))
         self._mounted += len(batch)
         # What comes next is queued behind the batch's mounting, to run after the refresh
         # that lays the batch out.
@@ -184,13 +179,13 @@ class WatchlistScreen(Screen[None]):
             cards[-1].call_after_refresh(self._mount_rest)
 
     def _later_height(self) -> int:
-        """The lines the cards yet to be built will take, guessed as rows as tall as the first
-        grid's tallest: #later keeps that height while they arrive, so the list's height (and
-        the scrollbar) stays put. Each change of it repainted the whole screen (~20 ms a
-        batch); a guess off by a little costs that once, at the last batch."""
+        """The lines the cards yet to be built will take, guessed high: rows as tall as the
+        first grid's tallest. #later keeps that height while they arrive, so the list's
+        height (and the scrollbar) stays put; each change of it repainted the whole screen
+        (~20 ms a batch). A guess too high costs that once, as the last batch comes; one too
+        low would cost it at each batch past it."""
         tallest = max(card.outer_size.height for card in self.cards[:FIRST_CARDS])
-        rows = -(-(len(self.tickers) - FIRST_CARDS) // self.columns)
-        return rows * tallest
+        return -(-(len(self.tickers) - FIRST_CARDS) // self.columns) * tallest
 
     @staticmethod
     def _roomy(width: int, height: int) -> bool:
