@@ -94,6 +94,9 @@ def make_test_app(tmp_home: Path):  # noqa: ANN201 - returns a factory
 # --- Yahoo without the network ---------------------------------------------------------------
 
 YAHOO_FIXTURES = Path(__file__).parent / "fixtures" / "yahoo"
+# For the tests that check our reading against yfinance's own: yfinance's frame building (not
+# ours) warns under pandas 3 (Pandas4Warning, a DeprecationWarning).
+YFINANCE_WARNS = pytest.mark.filterwarnings("ignore::DeprecationWarning:yfinance")
 SOURCED_DATA = Path(__file__).resolve().parent.parent / "data"  # what the fixtures are built from
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 JSON = "application/json;charset=utf-8"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from capture_yahoo import CAPTURES, CaptureYahoo
-from conftest import reset_yfinance, summary_answer
+from conftest import YFINANCE_WARNS, reset_yfinance, summary_answer
 
 from aiwatch.model import EarningsQuarter, Provenance
 from aiwatch.sources.yahoo import PriceData, YahooError, YahooSource
@@ -259,6 +259,7 @@ def _summary(symbol: str, *modules: str) -> dict[str, Any]:
     return json.loads(summary_answer([n.read_bytes() for n in names if n.is_file()]))
 
 
+@YFINANCE_WARNS
 @pytest.mark.parametrize("symbol", ["AAPL", "AMZN", "BABA", "EREGL.IS"])
 def test_eps_in_a_combined_summary_is_what_yfinance_reads(
         symbol: str, tmp_path: Path, capture_yahoo: CaptureYahoo) -> None:
@@ -305,6 +306,7 @@ def test_a_combined_summary_maps_to_babas_quarters_and_next_report() -> None:
     assert (upcoming.report_date, upcoming.latest) == (date(2025, 5, 12), date(2025, 5, 16))
 
 
+@YFINANCE_WARNS
 @pytest.mark.parametrize("name", ["chart_AAPL_1y.json",
                                   "chart_MSFT_2021-02_to_2022-01_dividends.json"])
 def test_closes_in_a_real_chart_are_what_yfinance_reads(

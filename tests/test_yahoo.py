@@ -20,6 +20,7 @@ import pytest
 from conftest import (
     SOURCED_DATA,
     YAHOO_FIXTURES,
+    YFINANCE_WARNS,
     FakeYahoo,
     NetworkBlocked,
     fixture_quote,
@@ -313,8 +314,7 @@ def test_a_silent_server_is_cut_off(silent_server: int, tmp_path: Path, fixed_no
 
 # --- the earnings-calendar page, read without yfinance's frame --------------------------------
 
-# yfinance's own frame building (not ours: we read the page) warns under pandas 3 (Pandas4Warning)
-@pytest.mark.filterwarnings("ignore::DeprecationWarning:yfinance")
+@YFINANCE_WARNS
 @pytest.mark.parametrize("ticker", TICKERS)
 def test_the_calendar_page_reads_as_yfinance_read_it(ticker: str, tmp_path: Path,
                                                      fake_yahoo: FakeYahoo) -> None:
