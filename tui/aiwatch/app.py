@@ -178,9 +178,8 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
     def on_mount(self) -> None:
         """The network comes after the first frame, in a worker."""
         first = self._first
-        for problem in filter(None, [*self.problems, self.services.refresher.cache_problem,
-                                     *self.snapshot.problems, *self.notes_problems]):
-            self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
+        self._tell([*self.problems, self.services.refresher.cache_problem,
+                    *self.snapshot.problems, *self.notes_problems])
         self.set_interval(60, self._tick)
         if len(first) < len(self.tickers):
             self.after_paint(self.screen, self._read_the_rest)
@@ -189,6 +188,11 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         if not self.is_headless:  # not in tests: their event loop and process are shared
             with suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminate)
+
+    def _tell(self, problems: Iterable[str | None]) -> None:
+        """Each problem found reading the user's files, in a notification that stays a while."""
+        for problem in filter(None, problems):
+            self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
 
     def _first_screenful(self) -> list[str]:
         """The tickers read before the first frame: those of the cards it builds, when the
@@ -205,8 +209,7 @@ class AiwatchApp(NoteActions, ListActions, App[None]):
         are built and before the fetch starts (both wait for that same frame)."""
         problems = self._read_in([ticker for ticker in self.tickers if ticker not in self.views])
         self.notes_problems += problems
-        for problem in problems:
-            self.notify(problem, title="aiwatch", severity="warning", timeout=12, markup=False)
+        self._tell(problems)
         self._summarise()
         if self._before_refresh is not None:  # the start's refresh flips checks against these
             self._before_refresh = {**self.summaries, **self._before_refresh}

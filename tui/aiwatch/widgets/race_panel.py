@@ -131,6 +131,7 @@ def race_lines(race: Race, width: int, dark: bool = True) -> list[Text]:
 
 
 FOOTNOTE = f"{COMPUTED_MARK} computed by aiwatch from the reported amounts"
+TITLE = "Cloud race"
 NO_RACE = "No symbol in the list reports a cloud segment."
 
 
@@ -148,17 +149,17 @@ class RacePanel(PaintedRows):
         race = self.race
         if race is None:
             return min(container.width, len(NO_RACE))
-        widest = max(len(self._title(race)), natural_width(len(race.labels)), len(FOOTNOTE))
+        widest = max(len(TITLE + self._span(race)), natural_width(len(race.labels)), len(FOOTNOTE))
         return min(container.width, widest)
 
     @staticmethod
-    def _title(race: Race) -> str:
-        return f"Cloud race · {race.labels[0]} → {race.labels[-1]}"
+    def _span(race: Race) -> str:
+        return f" · {race.labels[0]} → {race.labels[-1]}"
 
     def rows_at(self, width: int) -> list[Text]:
         race = self.race
         if race is None:
             return [Text(NO_RACE, style=C.muted)]
-        title = Text.assemble(("Cloud race", "bold"), (self._title(race)[10:], C.muted))
+        title = Text.assemble((TITLE, "bold"), (self._span(race), C.muted))
         return [title, *race_lines(race, width, dark_theme()),
                 Text(FOOTNOTE, style=C.muted)]
